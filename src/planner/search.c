@@ -31,6 +31,25 @@
 
 typedef struct entry entry;
 
+typedef struct fingerprint {
+    uint64_t h[2];
+} fingerprint;
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+/* The contribution of "buffer b is unplaced with minimum offset v" (or,
+ * with v == INT64_MIN, "b is placed") to hash number `which`. */
+static uint64_t term(int which, int32_t b, int64_t v)
+{
+    uint64_t seed = which ? UINT64_C(0xD1B54A32D192ED03) : UINT64_C(0x9E3779B97F4A7C15);
+    return mix64(mix64((uint64_t)b * seed + UINT64_C(0x632BE59BD9B4E019)) ^ (uint64_t)v);
+}
+
 typedef struct change {
     int64_t *cell;
     int64_t old;
@@ -77,6 +96,16 @@ typedef struct searcher {
 
     int64_t *tree;  /* max segment tree of section totals */
     size_t tree_leaves;
+
+    /* Failed states. Two nodes with the same unplaced buffers, minimum
+     * offsets, last key and partition have the same future (floors,
+     * totals, cuts, ranks and the dominance test all follow from those),
+     * so a state that failed once fails again: different stacking orders of
+     * the same buffers reach it over and over. States are fingerprinted by
+     * two independent 64-bit hashes maintained incrementally. */
+    uint64_t hash[2];
+    fingerprint *memo;
+    size_t memo_mask;
 } searcher;
 
 /* ------------------------------------------------------------ undo log */
@@ -226,7 +255,7 @@ static void mark_sections(searcher *s, int32_t c, size_t *naffected)
 }
 
 /* Raises the minimum offsets of unplaced buffers sharing time with b.
- * Returns false if a fixed-offset buffer was pushed past its offset. */
+ * Returns false if one was pushed past its fixed offset or out of memory. */
 static bool raise_overlaps(searcher *s, int32_t b, int64_t off, size_t *naffected)
 {
     const mc_model *m = s->m;
@@ -239,8 +268,9 @@ static bool raise_overlaps(searcher *s, int32_t b, int64_t off, size_t *naffecte
         if (!mc_add_i64(off, m->overlaps[k].effective_size, &top)) top = INT64_MAX;
         top = mc_align_up(top < 0 ? 0 : top, m->alignment[c]);
         if (s->min_offset[c] >= top) continue;
+        for (int w = 0; w < 2; ++w) s->hash[w] ^= term(w, c, s->min_offset[c]) ^ term(w, c, top);
         set_cell(s, &s->min_offset[c], top);
-        if (m->fixed_offset[c] >= 0 && top > m->fixed_offset[c]) ok = false;
+        if ((m->fixed_offset[c] >= 0 && top > m->fixed_offset[c]) || top > s->capacity - m->size[c]) ok = false;
         mark_sections(s, c, naffected);
     }
     return ok;
@@ -307,6 +337,7 @@ static void leave_sections(searcher *s, int32_t b)
  * section can no longer hold what remains in it. */
 static bool place(searcher *s, int32_t b, int64_t off)
 {
+    for (int w = 0; w < 2; ++w) s->hash[w] ^= term(w, b, s->min_offset[b]) ^ term(w, b, INT64_MIN);
     set_cell(s, &s->offset[b], off);
     leave_sections(s, b);
     s->solution[b] = off;
@@ -317,6 +348,44 @@ static bool place(searcher *s, int32_t b, int64_t off)
     size_t naffected = 0;
     bool ok = raise_overlaps(s, b, off, &naffected);
     return update_sections(s, b, off, naffected) && ok;
+}
+
+/* ---------------------------------------------------------------- memo */
+
+static fingerprint state_of(const searcher *s, int32_t sec_lo, int32_t sec_hi, entry last)
+{
+    fingerprint f;
+    uint64_t context = mix64((uint64_t)sec_lo * UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)sec_hi) ^
+                       mix64((uint64_t)last.offset ^ mix64((uint64_t)last.tie + 1));
+    for (int w = 0; w < 2; ++w) f.h[w] = s->hash[w] ^ mix64(context + (uint64_t)w);
+    return f;
+}
+
+static bool memo_failed(const searcher *s, fingerprint f)
+{
+    if (!s->memo) return false;
+    const fingerprint *slot = &s->memo[f.h[0] & s->memo_mask];
+    return slot->h[0] == f.h[0] && slot->h[1] == f.h[1];
+}
+
+/* Sized to the node budget (a table larger than the nodes it can see is
+ * wasted), at most 2^21 slots (32 MiB). NULL disables it: when windows
+ * exist, section floors no longer follow from minimum offsets alone. */
+static fingerprint *memo_create(const mc_model *m, uint64_t budget, size_t *mask)
+{
+    for (int32_t b = 0; b < m->count; ++b)
+        for (int32_t k = m->span_start[b]; k < m->span_start[b + 1]; ++k)
+            if (m->spans[k].window_lower != 0 || m->spans[k].window_upper != m->size[b]) return NULL;
+    size_t slots = 1024;
+    while (slots < ((size_t)1 << 21) && (uint64_t)slots < budget) slots *= 2;
+    *mask = slots - 1;
+    return calloc(slots, sizeof(fingerprint));
+}
+
+/* Direct-mapped: a newer failure replaces an older one in its slot. */
+static void memo_store(searcher *s, fingerprint f)
+{
+    if (s->memo) s->memo[f.h[0] & s->memo_mask] = f;
 }
 
 /* --------------------------------------------------------------- search */
@@ -407,6 +476,8 @@ static mc_search_result search(searcher *s, int32_t sec_lo, int32_t sec_hi, size
     mc_search_result result;
     if (limits_hit(s, &result)) return result;
     if (s->out_of_memory) return MC_SEARCH_NOMEM;
+    fingerprint state = state_of(s, sec_lo, sec_hi, last);
+    if (memo_failed(s, state)) return MC_SEARCH_EXHAUSTED;
     size_t order = entries_push(s, parent_count), count;
     if (order == SIZE_MAX) return MC_SEARCH_NOMEM;
     int64_t min_height = refresh_order(s, parent, parent_count, order, &count);
@@ -421,14 +492,18 @@ static mc_search_result search(searcher *s, int32_t sec_lo, int32_t sec_hi, size
         if (e.offset > highest_start) break; /* sorted: no later one fits */
         if (may_place(s, e, last, min_height)) {
             size_t mark = s->log_len;
+            uint64_t saved[2] = {s->hash[0], s->hash[1]};
             if (place(s, e.buffer, e.offset)) result = descend(s, e.buffer, sec_lo, sec_hi, order, count, e);
             undo_to(s, mark);
+            s->hash[0] = saved[0];
+            s->hash[1] = saved[1];
             if (result != MC_SEARCH_EXHAUSTED) break;
         }
         /* e is passed over: nothing can lift it above the keys to come. */
         if (s->open_overlaps[e.buffer] == 0) break;
     }
     s->entries_len = order;
+    if (result == MC_SEARCH_EXHAUSTED) memo_store(s, state);
     return result;
 }
 
@@ -513,6 +588,8 @@ static void init_state(searcher *s)
         s->total[sec] = m->section_width[sec];
         s->unplaced[sec] = m->member_start[sec + 1] - m->member_start[sec];
     }
+    for (int32_t b = 0; b < m->count; ++b)
+        for (int w = 0; w < 2; ++w) s->hash[w] ^= term(w, b, s->min_offset[b]);
     for (size_t i = s->tree_leaves - 1; i >= 1; --i)
         s->tree[i] = s->tree[2 * i] > s->tree[2 * i + 1] ? s->tree[2 * i] : s->tree[2 * i + 1];
     /* Incidences in buffer order; model.c filled members in the same order,
@@ -555,6 +632,7 @@ static void free_state(searcher *s)
     free(s->arena);
     free(s->entries);
     free(s->tree);
+    free(s->memo);
 }
 
 static bool alloc_state(searcher *s)
@@ -597,6 +675,7 @@ mc_search_result mc_search(const mc_model *model, int64_t capacity, const mc_pre
     mc_search_result result = MC_SEARCH_NOMEM;
     if (!alloc_state(&s)) goto done;
     init_state(&s);
+    s.memo = memo_create(model, limits->node_budget, &s.memo_mask);
     /* The static partitions: stretches no buffer crosses. */
     size_t all = arena_push(&s, (size_t)model->count);
     if (all == SIZE_MAX) goto done;

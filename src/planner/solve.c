@@ -31,6 +31,7 @@ typedef struct driver {
     uint64_t nodes;
     bool stopped_by_user;
     int64_t best_height, lower_bound;
+    int64_t grain;    /* heights worth trying are multiples of it */
     int64_t *scratch; /* per search index */
     int64_t *best;    /* per search index: best layout so far */
 } driver;
@@ -88,12 +89,13 @@ static int64_t layout_height(const driver *d, const int64_t *offsets)
 }
 
 /* Decides one capacity: round-robin over preorders, node budgets doubling
- * from the buffer count, until one preorder finishes. A user budget caps
- * the whole. */
-static mc_search_result decide(driver *d, int64_t capacity)
+ * from the buffer count, until one preorder finishes. The user's node
+ * limit, and `max_nodes` for this call if not 0, cap the whole. */
+static mc_search_result decide(driver *d, int64_t capacity, uint64_t max_nodes)
 {
     uint64_t budget = d->model.count > 0 ? (uint64_t)d->model.count : 1;
     uint64_t user_limit = d->options->node_limit;
+    if (max_nodes && (!user_limit || d->nodes + max_nodes < user_limit)) user_limit = d->nodes + max_nodes;
     for (;;) {
         budget = budget > UINT64_MAX / 2 ? UINT64_MAX : budget * 2;
         for (size_t i = 0; i < d->preorder_count; ++i) {
@@ -121,6 +123,32 @@ static void keep_best(driver *d)
     }
 }
 
+static int64_t gcd64(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* If every size and fixed offset is a multiple of g and every alignment
+ * divides g, every canonical offset (an aligned sum of sizes) is a multiple
+ * of g, and so is the height of some optimal layout: heights can be
+ * rounded to the grain. Returns 1 when there is no such structure. */
+static int64_t height_grain(const mc_model *m)
+{
+    int64_t g = 0;
+    for (int32_t b = 0; b < m->count; ++b) {
+        g = gcd64(g, m->size[b]);
+        if (m->fixed_offset[b] > 0) g = gcd64(g, m->fixed_offset[b]);
+    }
+    for (int32_t b = 0; b < m->count && g > 1; ++b)
+        if (g % m->alignment[b] != 0) g = 1;
+    return g > 0 ? g : 1;
+}
+
 /* The largest lower bound we can state without search. */
 static int64_t static_lower_bound(const driver *d, int64_t load)
 {
@@ -129,20 +157,29 @@ static int64_t static_lower_bound(const driver *d, int64_t load)
         int64_t top = d->model.size[b] + (d->model.fixed_offset[b] > 0 ? d->model.fixed_offset[b] : 0);
         if (top > lb) lb = top;
     }
-    return lb;
+    int64_t rem = lb % d->grain;
+    return rem && lb <= INT64_MAX - (d->grain - rem) ? lb + (d->grain - rem) : lb;
 }
 
-/* Narrows [lower_bound, best_height] to a point: first the lower bound
- * itself (most instances are tight), then bisection. */
+/* Narrows [lower_bound, best_height] to a point. A short try at the lower
+ * bound first (most instances are tight); then descent: ask for a layout
+ * one grain below the best one. Found layouts usually come fast, and the
+ * single hard question, the proof that best - grain is infeasible, is
+ * asked exactly once; bisection would ask several hard ones. */
 static mc_search_result minimize(driver *d)
 {
-    bool at_bound = true;
-    while (d->lower_bound < d->best_height) {
-        int64_t probe = at_bound ? d->lower_bound : d->lower_bound + (d->best_height - 1 - d->lower_bound) / 2;
-        at_bound = false;
-        mc_search_result r = decide(d, probe);
+    if (d->lower_bound < d->best_height) {
+        mc_search_result r = decide(d, d->lower_bound, 64 * (uint64_t)d->model.count + 1024);
         if (r == MC_SEARCH_FOUND) keep_best(d);
-        else if (r == MC_SEARCH_EXHAUSTED) d->lower_bound = probe + 1;
+        else if (r == MC_SEARCH_EXHAUSTED) d->lower_bound += d->grain;
+        else if (r != MC_SEARCH_ABORTED) return r;
+    }
+    while (d->lower_bound < d->best_height) {
+        int64_t probe = d->best_height - d->grain;
+        if (probe < d->lower_bound) probe = d->lower_bound;
+        mc_search_result r = decide(d, probe, 0);
+        if (r == MC_SEARCH_FOUND) keep_best(d);
+        else if (r == MC_SEARCH_EXHAUSTED) d->lower_bound = probe + d->grain;
         else return r;
     }
     return MC_SEARCH_FOUND;
@@ -218,10 +255,11 @@ mc_status mc_solve(const mc_problem *problem, const mc_solve_options *options, i
         status = mc_error_set(err, MC_ERR_NOMEM, "out of memory solving %zu buffers", problem->count);
         goto done;
     }
+    d.grain = height_grain(&d.model);
     d.lower_bound = static_lower_bound(&d, rep->load);
     mc_search_result r = MC_SEARCH_EXHAUSTED;
     if (d.lower_bound <= options->capacity) {
-        r = decide(&d, options->capacity);
+        r = decide(&d, options->capacity, 0);
         if (r == MC_SEARCH_FOUND) keep_best(&d);
         if (r == MC_SEARCH_FOUND && options->minimize) r = minimize(&d);
     }
