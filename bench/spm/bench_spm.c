@@ -1,0 +1,404 @@
+/* Benchmarks for the SMA scratch-pad heap (issue 4 workloads W1, W3-W6).
+ * Every timing table carries the system allocator measured in the same run
+ * as the baseline, because the machine is shared and absolute numbers move.
+ *
+ *   bench_spm            a few seconds: W1 at 200k operations
+ *   bench_spm --long     W1 at 2M operations (o1heap's perftest size)
+ *
+ * Times are TSC cycles (rdtsc) on x86, nanoseconds elsewhere; each sample
+ * includes the cost of reading the counter, printed as "timer". */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "memcarve/spm.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+static inline uint64_t ticks(void) { return __rdtsc(); }
+static const char unit[] = "cycles";
+#else
+static inline uint64_t ticks(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+static const char unit[] = "ns";
+#endif
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15u;
+static uint64_t rnd(void)
+{
+    uint64_t z = (rng_state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+static size_t rnd_range(size_t lo, size_t hi) { return lo + (size_t)(rnd() % (hi - lo + 1)); }
+
+static _Alignas(64) unsigned char arena[1 << 20];
+
+/* ---- percentiles ---------------------------------------------------- */
+
+typedef struct samples {
+    uint32_t *v;
+    size_t n;
+} samples;
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static uint32_t pct(const samples *s, double p)
+{
+    if (!s->n) return 0;
+    size_t i = (size_t)(p * (double)(s->n - 1) + 0.5);
+    return s->v[i];
+}
+
+static void print_row(const char *name, samples *s)
+{
+    qsort(s->v, s->n, sizeof *s->v, cmp_u32);
+    printf("  %-22s %8zu %7u %7u %8u %9u\n", name, s->n, pct(s, 0.5), pct(s, 0.99), pct(s, 0.9999),
+           s->n ? s->v[s->n - 1] : 0);
+}
+
+static uint32_t timer_overhead(void)
+{
+    static uint32_t v[10001];
+    samples s = {v, 0};
+    for (int i = 0; i < 10001; ++i) {
+        uint64_t t0 = ticks();
+        v[s.n++] = (uint32_t)(ticks() - t0);
+    }
+    qsort(v, s.n, sizeof *v, cmp_u32);
+    return pct(&s, 0.5);
+}
+
+/* ---- W1: o1heap-style random churn ------------------------------------ */
+
+typedef void *(*alloc_fn)(void *ctx, size_t n);
+typedef void (*free_fn)(void *ctx, void *p);
+
+static void *spm_a(void *ctx, size_t n) { return mc_spm_alloc(ctx, n); }
+static void spm_f(void *ctx, void *p) { mc_spm_free(ctx, p); }
+static void *sys_a(void *ctx, size_t n)
+{
+    (void)ctx;
+    return malloc(n);
+}
+static void sys_f(void *ctx, void *p)
+{
+    (void)ctx;
+    free(p);
+}
+
+/* Sizes 16..1024 (powers of two), at most 256 live, frees in random
+ * batches; the seed is fixed so both allocators see the same requests. */
+static void churn(const char *name, void *ctx, alloc_fn a, free_fn f, long ops, samples *sa, samples *sf,
+                  long *failed)
+{
+    void *live[256];
+    size_t n = 0;
+    rng_state = 42;
+    *failed = 0;
+    sa->n = sf->n = 0;
+    for (long op = 0; op < ops;) {
+        if (n < 256 && (n == 0 || (rnd() & 1))) {
+            size_t size = (size_t)16 << rnd_range(0, 6);
+            uint64_t t0 = ticks();
+            void *p = a(ctx, size);
+            uint64_t t1 = ticks();
+            sa->v[sa->n++] = (uint32_t)(t1 - t0);
+            ++op;
+            if (p) {
+                *(volatile char *)p = 1;
+                live[n++] = p;
+            } else {
+                ++*failed;
+            }
+        } else {
+            for (size_t k = rnd_range(1, n); k > 0 && n > 0; --k, ++op) {
+                size_t i = rnd_range(0, n - 1);
+                void *p = live[i];
+                live[i] = live[--n];
+                uint64_t t0 = ticks();
+                f(ctx, p);
+                uint64_t t1 = ticks();
+                sf->v[sf->n++] = (uint32_t)(t1 - t0);
+            }
+        }
+    }
+    while (n) f(ctx, live[--n]);
+    (void)name;
+}
+
+static void bench_w1(long ops)
+{
+    samples sa = {malloc((size_t)ops * sizeof(uint32_t)), 0}, sf = {malloc((size_t)ops * sizeof(uint32_t)), 0};
+    if (!sa.v || !sf.v) return;
+    printf("W1  64 KiB heap, sizes 16..1024, <= 256 live, random batch frees, %ld operations (%s)\n", ops,
+           unit);
+    printf("  timer (rdtsc pair) median: %u\n", timer_overhead());
+    printf("  %-22s %8s %7s %7s %8s %9s\n", "", "count", "p50", "p99", "p99.99", "max");
+    static const size_t blocks[] = {128, 256};
+    long failed;
+    for (size_t i = 0; i < 2; ++i) {
+        mc_spm *h;
+        mc_spm_config c = {blocks[i], 0, NULL, 0};
+        mc_spm_init(&h, arena, 65536, &c, NULL);
+        churn("spm", h, spm_a, spm_f, ops, &sa, &sf, &failed);
+        char label[64];
+        snprintf(label, sizeof label, "spm B=%zu alloc", blocks[i]);
+        print_row(label, &sa);
+        snprintf(label, sizeof label, "spm B=%zu free", blocks[i]);
+        print_row(label, &sf);
+        printf("  %-22s %ld of %zu allocations failed (heap full)\n", "", failed, sa.n);
+    }
+    churn("malloc", NULL, sys_a, sys_f, ops, &sa, &sf, &failed);
+    print_row("system malloc", &sa);
+    print_row("system free", &sf);
+    free(sa.v);
+    free(sf.v);
+}
+
+/* ---- W3: fill a fresh heap with one size ------------------------------ */
+
+static size_t largest_single(size_t size, size_t block)
+{
+    size_t lo = 0, hi = size;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        mc_spm *h;
+        mc_spm_config c = {block, 0, NULL, 0};
+        if (mc_spm_init(&h, arena, size, &c, NULL) == MC_OK && mc_spm_alloc(h, mid)) lo = mid;
+        else hi = mid - 1;
+    }
+    return lo;
+}
+
+static void bench_w3(void)
+{
+    static const size_t sizes[] = {8, 16, 32, 64, 100, 128, 256, 500, 1000};
+    static const size_t arenas[] = {4096, 65536};
+    printf("\nW3  fresh heap filled with one size: %% of the arena handed out (default block size)\n");
+    printf("  %-8s", "arena");
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; ++s) printf(" %6zuB", sizes[s]);
+    printf("  largest single\n");
+    for (size_t a = 0; a < 2; ++a) {
+        printf("  %-8zu", arenas[a]);
+        for (size_t s = 0; s < sizeof sizes / sizeof *sizes; ++s) {
+            mc_spm *h;
+            mc_spm_init(&h, arena, arenas[a], NULL, NULL);
+            size_t n = 0;
+            while (mc_spm_alloc(h, sizes[s])) ++n;
+            printf(" %6.1f%%", 100.0 * (double)(n * sizes[s]) / (double)arenas[a]);
+        }
+        size_t big = largest_single(arenas[a], 0);
+        printf("  %zu (%.1f%%)\n", big, 100.0 * (double)big / (double)arenas[a]);
+    }
+}
+
+/* ---- W4: smallest arena that runs a random trace ------------------------ */
+
+typedef struct top {
+    uint32_t id;
+    uint32_t size; /* 0 = free */
+} top;
+
+#define TRACE_OPS 20000
+
+static size_t make_trace(top *t, size_t lo, size_t hi, uint64_t seed)
+{
+    static uint32_t live[TRACE_OPS], sizes[TRACE_OPS];
+    size_t n = 0, cur = 0, peak = 0, target = 200;
+    rng_state = seed;
+    for (size_t i = 0; i < TRACE_OPS; ++i) {
+        if (i % 2000 == 0) target = rnd_range(50, 400);
+        if (n && (n >= target ? rnd() % 4 != 0 : rnd() % 3 == 0)) {
+            size_t k = rnd_range(0, n - 1);
+            t[i] = (top){live[k], 0};
+            cur -= sizes[live[k]];
+            live[k] = live[--n];
+        } else {
+            uint32_t s = (uint32_t)rnd_range(lo, hi);
+            sizes[i] = s;
+            t[i] = (top){(uint32_t)i, s};
+            live[n++] = (uint32_t)i;
+            cur += s;
+            if (cur > peak) peak = cur;
+        }
+    }
+    return peak;
+}
+
+static bool replay_ok(const top *t, size_t size, size_t block)
+{
+    static void *ptr[TRACE_OPS];
+    mc_spm *h;
+    mc_spm_config c = {block, 0, NULL, 0};
+    if (mc_spm_init(&h, arena, size, &c, NULL) != MC_OK) return false;
+    for (size_t i = 0; i < TRACE_OPS; ++i) {
+        if (!t[i].size) {
+            mc_spm_free(h, ptr[t[i].id]);
+        } else if (!(ptr[t[i].id] = mc_spm_alloc(h, t[i].size))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static size_t min_arena(const top *t, size_t peak, size_t block)
+{
+    size_t lo = peak / 2, hi = peak * 4;
+    if (hi > sizeof arena || !replay_ok(t, hi, block)) return 0;
+    while (hi - lo > 8) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (replay_ok(t, mid, block)) hi = mid;
+        else lo = mid;
+    }
+    return hi;
+}
+
+static void bench_w4(void)
+{
+    static top t[TRACE_OPS];
+    static const size_t ranges[][2] = {{8, 64}, {8, 512}};
+    static const size_t blocks[] = {32, 64, 128, 256};
+    printf("\nW4  smallest arena H that runs a random 20k-op trace without a failure, as H/M\n");
+    printf("    (M = peak live requested bytes; H includes all metadata; median of 5 traces; %zu-bit build)\n",
+           sizeof(void *) * 8);
+    printf("  %-10s", "objects");
+    for (size_t b = 0; b < 4; ++b) printf("   B=%-5zu", blocks[b]);
+    printf("\n");
+    for (size_t r = 0; r < 2; ++r) {
+        printf("  %zu-%-7zu", ranges[r][0], ranges[r][1]);
+        for (size_t b = 0; b < 4; ++b) {
+            double ratio[5];
+            for (int s = 0; s < 5; ++s) {
+                size_t peak = make_trace(t, ranges[r][0], ranges[r][1], 1000 + (uint64_t)s);
+                size_t h = min_arena(t, peak, blocks[b]);
+                ratio[s] = h ? (double)h / (double)peak : 99.0;
+            }
+            for (int i = 1; i < 5; ++i)
+                for (int j = i; j > 0 && ratio[j] < ratio[j - 1]; --j) {
+                    double x = ratio[j];
+                    ratio[j] = ratio[j - 1];
+                    ratio[j - 1] = x;
+                }
+            printf("   %-7.3f", ratio[2]);
+        }
+        printf("\n");
+    }
+}
+
+/* ---- W5: alloc(1024) in a heap with 512 holes ------------------------- */
+
+static void bench_w5(void)
+{
+    static const size_t sizes[] = {65536, 1 << 20};
+    printf("\nW5  alloc(1024)+free with 512 one-block holes in front of the free space, B=32 (%s)\n", unit);
+    printf("  %-10s %8s %8s %8s\n", "arena", "p50", "p99", "max");
+    static uint32_t v[2000];
+    for (size_t a = 0; a < 2; ++a) {
+        mc_spm *h;
+        mc_spm_config c = {32, 0, NULL, 0};
+        mc_spm_init(&h, arena, sizes[a], &c, NULL);
+        static void *p[1024];
+        for (size_t i = 0; i < 1024; ++i) p[i] = mc_spm_alloc(h, 32);
+        for (size_t i = 0; i < 1024; i += 2) mc_spm_free(h, p[i]);
+        samples s = {v, 0};
+        for (int i = 0; i < 2000; ++i) {
+            uint64_t t0 = ticks();
+            void *q = mc_spm_alloc(h, 1024);
+            uint64_t t1 = ticks();
+            mc_spm_free(h, q);
+            v[s.n++] = (uint32_t)(t1 - t0);
+        }
+        qsort(v, s.n, sizeof *v, cmp_u32);
+        printf("  %-10zu %8u %8u %8u\n", sizes[a], pct(&s, 0.5), pct(&s, 0.99), v[s.n - 1]);
+    }
+}
+
+/* ---- W6: two threads ---------------------------------------------------- */
+
+typedef struct w6 {
+    void *ctx;
+    alloc_fn a;
+    free_fn f;
+    long ops;
+    uint64_t seed;
+} w6;
+
+static void *w6_run(void *arg)
+{
+    w6 *w = arg;
+    void *live[64] = {0};
+    uint64_t s = w->seed;
+    for (long i = 0; i < w->ops; ++i) {
+        s = s * 6364136223846793005u + 1442695040888963407u;
+        size_t k = (size_t)(s >> 58);
+        if (live[k]) {
+            w->f(w->ctx, live[k]);
+            live[k] = NULL;
+        } else {
+            live[k] = w->a(w->ctx, (size_t)16 << ((s >> 40) % 5));
+        }
+    }
+    for (size_t k = 0; k < 64; ++k)
+        if (live[k]) w->f(w->ctx, live[k]);
+    return NULL;
+}
+
+static double w6_time(void *ctx, alloc_fn a, free_fn f, long ops)
+{
+    w6 w[2] = {{ctx, a, f, ops, 1}, {ctx, a, f, ops, 2}};
+    pthread_t t[2];
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int i = 0; i < 2; ++i) pthread_create(&t[i], NULL, w6_run, &w[i]);
+    for (int i = 0; i < 2; ++i) pthread_join(t[i], NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double sec = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    return 2.0 * (double)ops / sec / 1e6;
+}
+
+static void bench_w6(long ops)
+{
+    printf("\nW6  two threads, 64 KiB heap, sizes 16..256, %ld operations each (Mops/s, both threads)\n", ops);
+    double sys = w6_time(NULL, sys_a, sys_f, ops);
+    static const struct {
+        const char *name;
+        unsigned flags;
+    } modes[] = {{"coarse lock", MC_SPM_THREADS_COARSE}, {"lock per class", MC_SPM_THREADS_FINE}};
+    for (size_t m = 0; m < 2; ++m) {
+        mc_spm *h;
+        mc_spm_config c = {128, modes[m].flags, NULL, 0};
+        mc_spm_init(&h, arena, 65536, &c, NULL);
+        double r = w6_time(h, spm_a, spm_f, ops);
+        printf("  spm %-16s %7.2f  (%.2fx system malloc)\n", modes[m].name, r, r / sys);
+    }
+    printf("  %-20s %7.2f\n", "system malloc", sys);
+}
+
+int main(int argc, char **argv)
+{
+    bool longer = argc > 1 && strcmp(argv[1], "--long") == 0;
+    if (argc > 1 && !longer) {
+        fprintf(stderr, "usage: bench_spm [--long]\n");
+        return 2;
+    }
+    bench_w1(longer ? 2000000 : 200000);
+    bench_w3();
+    bench_w4();
+    bench_w5();
+    bench_w6(longer ? 2000000 : 300000);
+    return 0;
+}

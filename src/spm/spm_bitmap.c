@@ -1,0 +1,186 @@
+/* Whole-block allocation on the free-block bitmap.
+ *
+ * Runs are found a word at a time: skip words with no free block to the
+ * next free one, skip words of free blocks to the end of that run, compare
+ * lengths. A run is claimed by test-and-clear on each word it touches (a
+ * compare-and-swap, which also sets the end mark in the last word); a claim
+ * that finds a block already taken by another thread gives back the words it
+ * took and the search starts over, so no lock is ever held. */
+#include "spm/spm_internal.h"
+
+/* First block >= from whose bit `which` equals !flip, or nblocks. Bits past
+ * nblocks are always 0, so inverted scans are clamped. */
+static uint32_t scan(const mc_spm *h, int which, uint32_t from, spm_word flip)
+{
+    if (from >= h->nblocks) return h->nblocks;
+    bool p = which == SPM_P;
+    uint32_t per = p ? SPM_WBITS : SPM_HALF, words = p ? spm_pwords(h) : h->nwords;
+    uint32_t shift = p ? 0u : (uint32_t)which, unit = p ? 1u : 2u;
+    spm_word keep = p ? ~(spm_word)0 : SPM_EVEN;
+    const spm_aword *bits = spm_bits(h, which);
+    uint32_t wi = from / per;
+    spm_word w = ((atomic_load_explicit(&bits[wi], memory_order_relaxed) >> shift) ^ flip) & keep &
+                 (~(spm_word)0 << (unit * (from % per)));
+    while (w == 0) {
+        if (++wi >= words) return h->nblocks;
+        w = ((atomic_load_explicit(&bits[wi], memory_order_relaxed) >> shift) ^ flip) & keep;
+    }
+    uint32_t i = wi * per + spm_ctz(w) / unit;
+    return i < h->nblocks ? i : h->nblocks;
+}
+
+uint32_t spm_next_set(const mc_spm *h, int which, uint32_t from) { return scan(h, which, from, 0); }
+
+uint32_t spm_next_clear(const mc_spm *h, int which, uint32_t from)
+{
+    return scan(h, which, from, ~(spm_word)0);
+}
+
+/* Free blocks of an F/E word as pairs of ones: k free blocks in a row are
+ * 2k ones in a row, so ordinary bit tricks measure runs. */
+static spm_word free_pairs(spm_word w)
+{
+    w &= SPM_EVEN;
+    return w | (w << 1);
+}
+
+/* Lowest run of n free blocks, looking at each word once: a run either
+ * continues from the previous word (carry), or fits inside the word (found
+ * by shift-and doubling, log2(n) steps), or carries on into the next one.
+ * The cost depends on the words before the run, not on how many holes
+ * they contain. */
+static uint32_t find_run_words(mc_spm *h, uint32_t n, uint32_t hint)
+{
+    const spm_aword *bits = spm_bits(h, SPM_F);
+    uint32_t first = hint, carry = 0;
+    while (first < h->nwords && free_pairs(atomic_load_explicit(&bits[first], memory_order_relaxed)) == 0) ++first;
+    if (first != hint) spm_hint_move(h, hint, first);
+    for (uint32_t wi = first; wi < h->nwords; ++wi) {
+        spm_word x = free_pairs(atomic_load_explicit(&bits[wi], memory_order_relaxed));
+        if (x == 0) {
+            carry = 0;
+            continue;
+        }
+        uint32_t low = ~x == 0 ? SPM_HALF : spm_ctz(~x) / 2;
+        if (carry + low >= n) return wi * SPM_HALF - carry;
+        if (low == SPM_HALF) {
+            carry += SPM_HALF;
+            continue;
+        }
+        spm_word y = x;
+        for (uint32_t len = 1; len < n && y;) {
+            uint32_t step = len < n - len ? len : n - len;
+            y &= y >> (2u * step);
+            len += step;
+        }
+        if (n <= SPM_HALF && (y &= SPM_EVEN) != 0) return wi * SPM_HALF + spm_ctz(y) / 2;
+        carry = (uint32_t)__builtin_clzl(~x) / 2;
+    }
+    return SPM_NIL;
+}
+
+/* Lowest start s with s % step == phase (step a power of two) that begins n
+ * free blocks, or SPM_NIL. Also moves the hint past leading full words. */
+uint32_t spm_find_run(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase)
+{
+    uint32_t hint = atomic_load_explicit(&h->hint, memory_order_relaxed);
+    if (step == 1) return find_run_words(h, n, hint);
+    for (uint32_t s = spm_next_set(h, SPM_F, hint * SPM_HALF); s < h->nblocks;) {
+        uint32_t start = s + ((phase - s) & (step - 1));
+        uint32_t end = spm_next_clear(h, SPM_F, s);
+        if (start < end && end - start >= n) return start;
+        s = spm_next_set(h, SPM_F, end);
+    }
+    return SPM_NIL;
+}
+
+/* The F bits of blocks [i, i + cnt) inside one F/E word. */
+static spm_word f_mask(uint32_t i, uint32_t cnt)
+{
+    spm_word span = cnt == SPM_HALF ? ~(spm_word)0 : (((spm_word)1 << (2u * cnt)) - 1);
+    return (span << (2u * (i % SPM_HALF))) & SPM_EVEN;
+}
+
+static uint32_t chunk(uint32_t i, uint32_t end)
+{
+    uint32_t room = SPM_HALF - i % SPM_HALF;
+    return end - i < room ? end - i : room;
+}
+
+/* Clears mask m (all of which must be set) and sets `mark`, atomically. */
+static bool take_word(const mc_spm *h, spm_aword *w, spm_word m, spm_word mark)
+{
+    spm_word old = atomic_load_explicit(w, memory_order_relaxed);
+    if (!spm_threaded(h)) {
+        if ((old & m) != m) return false;
+        atomic_store_explicit(w, (old & ~m) | mark, memory_order_relaxed);
+        return true;
+    }
+    do {
+        if ((old & m) != m) return false;
+    } while (!atomic_compare_exchange_weak_explicit(w, &old, (old & ~m) | mark, memory_order_acq_rel,
+                                                    memory_order_relaxed));
+    return true;
+}
+
+static spm_word end_mark(uint32_t last) { return (spm_word)2 << (2u * (last % SPM_HALF)); }
+
+/* The caller owns [start, start+n) with its end mark; flipping those bits
+ * frees the blocks and drops the mark in one step per word. */
+static void flip(mc_spm *h, uint32_t start, uint32_t n)
+{
+    spm_aword *bits = spm_bits(h, SPM_F);
+    uint32_t end = start + n;
+    for (uint32_t i = start; i < end;) {
+        uint32_t cnt = chunk(i, end);
+        spm_word mark = i + cnt == end ? end_mark(end - 1) : 0;
+        spm_word_xor(h, &bits[i / SPM_HALF], f_mask(i, cnt) | mark);
+        i += cnt;
+    }
+}
+
+/* Words are taken from the last down. A claim that loses a race therefore
+ * fails before it touches the words below the loser, so the block in front
+ * of someone's run is never seen taken-but-unmarked (spm_locate relies on
+ * that), and the end mark goes on with the last word in one step. */
+bool spm_claim(mc_spm *h, uint32_t start, uint32_t n)
+{
+    spm_aword *bits = spm_bits(h, SPM_F);
+    uint32_t end = start + n;
+    for (uint32_t hi = end; hi > start;) {
+        uint32_t lo = (hi - 1) / SPM_HALF * SPM_HALF;
+        if (lo < start) lo = start;
+        if (!take_word(h, &bits[lo / SPM_HALF], f_mask(lo, hi - lo), hi == end ? end_mark(end - 1) : 0)) {
+            flip(h, hi, end - hi); /* give back the words already taken */
+            return false;
+        }
+        hi = lo;
+    }
+    return true;
+}
+
+void spm_release(mc_spm *h, uint32_t start, uint32_t n)
+{
+    flip(h, start, n);
+    uint32_t w = start / SPM_HALF;
+    for (uint32_t hint; w < (hint = atomic_load_explicit(&h->hint, memory_order_relaxed));)
+        spm_hint_move(h, hint, w);
+}
+
+/* Finds and claims n blocks. A threaded heap may lose claims to other
+ * threads and may carry a stale hint, so it retries, and before giving up
+ * it searches once more from the first word. */
+uint32_t spm_take_blocks(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase)
+{
+    bool rescanned = !spm_threaded(h);
+    for (;;) {
+        uint32_t s = spm_find_run(h, n, step, phase);
+        if (s == SPM_NIL) {
+            if (rescanned) return SPM_NIL;
+            rescanned = true;
+            atomic_store_explicit(&h->hint, 0, memory_order_relaxed);
+            continue;
+        }
+        if (spm_claim(h, s, n)) return s;
+    }
+}

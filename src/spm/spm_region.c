@@ -1,0 +1,278 @@
+/* Buddy regions inside split blocks.
+ *
+ * A split block of 2^K leaves is a binary buddy tree; its coalesce tag (in
+ * leaf 0, which is therefore never handed out) records which nodes are split
+ * and which regions are free. Because leaf 0 is pinned, a block with nothing
+ * allocated is exactly the "spine" shape: the root-to-leaf-0 path split and
+ * one free region of every class beside it. That shape is what sends a block
+ * back to the bitmap.
+ *
+ * Locking (threaded heaps): in FINE mode lock k guards list k, the free bits
+ * of class-k regions and the split bits of class-k nodes; locks are always
+ * taken in ascending class order, at most two at once except when a block is
+ * released (all, ascending). COARSE mode holds lock 0 around every region
+ * operation instead. Tag words are updated with atomic read-modify-writes
+ * because bits of different classes share a word. */
+#include "spm/spm_internal.h"
+
+#include <sched.h>
+
+void spm_lock(const mc_spm *h, uint32_t k)
+{
+    _Atomic unsigned char *l = &spm_locks(h)[k];
+    while (atomic_exchange_explicit(l, 1, memory_order_acquire)) {
+        for (int spin = 0; atomic_load_explicit(l, memory_order_relaxed); ++spin)
+            if (spin > 64) sched_yield();
+    }
+}
+
+void spm_unlock(const mc_spm *h, uint32_t k)
+{
+    atomic_store_explicit(&spm_locks(h)[k], 0, memory_order_release);
+}
+
+static void class_lock(const mc_spm *h, uint32_t k)
+{
+    if (h->flags & MC_SPM_THREADS_FINE) spm_lock(h, k);
+}
+
+static void class_unlock(const mc_spm *h, uint32_t k)
+{
+    if (h->flags & MC_SPM_THREADS_FINE) spm_unlock(h, k);
+}
+
+static void coarse_lock(const mc_spm *h)
+{
+    if (h->flags & MC_SPM_THREADS_COARSE) spm_lock(h, 0);
+}
+
+static void coarse_unlock(const mc_spm *h)
+{
+    if (h->flags & MC_SPM_THREADS_COARSE) spm_unlock(h, 0);
+}
+
+static void lock_all(const mc_spm *h)
+{
+    for (uint32_t k = 0; k < h->nclasses; ++k) class_lock(h, k);
+}
+
+static void unlock_all(const mc_spm *h)
+{
+    for (uint32_t k = h->nclasses; k-- > 0;) class_unlock(h, k);
+}
+
+static uint32_t node_of(const mc_spm *h, uint32_t leaf, uint32_t k)
+{
+    return (1u << (h->nclasses - k)) | (leaf >> k);
+}
+
+static uint32_t offset_of(const mc_spm *h, uint32_t block, uint32_t leaf)
+{
+    return (block << h->bshift) + (leaf << h->mshift);
+}
+
+static spm_link *link_at(const mc_spm *h, uint32_t off)
+{
+    return (spm_link *)(void *)(h->base + off);
+}
+
+uint32_t spm_empty_pattern(const mc_spm *h)
+{
+    /* Bit 2^c for every class c: the spine nodes 1, 2, 4, ... are split, and
+     * the free regions beside them start at leaves 1, 2, 4, ... */
+    static const uint32_t spine[SPM_MAX_CLASSES + 1] = {0x0, 0x2, 0x6, 0x16, 0x116, 0x10116};
+    return spine[h->nclasses];
+}
+
+static void push(mc_spm *h, uint32_t k, uint32_t off)
+{
+    spm_link *l = link_at(h, off);
+    l->next = h->head[k];
+    l->prev = SPM_NIL;
+    if (h->head[k] != SPM_NIL) link_at(h, h->head[k])->prev = off;
+    h->head[k] = off;
+}
+
+static void unlink_region(mc_spm *h, uint32_t k, uint32_t off)
+{
+    spm_link *l = link_at(h, off);
+    if (l->prev != SPM_NIL) link_at(h, l->prev)->next = l->next;
+    else h->head[k] = l->next;
+    if (l->next != SPM_NIL) link_at(h, l->next)->prev = l->prev;
+}
+
+/* Publishes region (block, leaf) as free in class k; caller holds lock k. */
+static void add_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
+{
+    push(h, k, offset_of(h, block, leaf));
+    spm_u32_or(h, &spm_tag_of(h, block)->free, 1u << leaf);
+}
+
+/* A fresh split block: the spine shape, its free regions published one class
+ * at a time so that the tag shows "empty" only once all are on their lists. */
+static bool new_split_block(mc_spm *h)
+{
+    uint32_t b = spm_take_blocks(h, 1, 1, 0);
+    if (b == SPM_NIL) return false;
+    spm_tag *t = spm_tag_of(h, b);
+    atomic_store_explicit(&t->free, 0, memory_order_relaxed);
+    atomic_store_explicit(&t->split, spm_empty_pattern(h), memory_order_relaxed);
+    spm_bit_set(h, SPM_P, b, true);
+    for (uint32_t c = 0; c < h->nclasses; ++c) {
+        class_lock(h, c);
+        add_free(h, b, 1u << c, c);
+        class_unlock(h, c);
+    }
+    return true;
+}
+
+/* Returns a class-`cls` region, splitting a larger free one if needed. */
+static void *take_region(mc_spm *h, uint32_t cls)
+{
+    for (uint32_t j = cls; j < h->nclasses; ++j) {
+        class_lock(h, j);
+        uint32_t off = h->head[j];
+        if (off == SPM_NIL) {
+            class_unlock(h, j);
+            continue;
+        }
+        unlink_region(h, j, off);
+        uint32_t block = off >> h->bshift;
+        uint32_t leaf = (off & ((1u << h->bshift) - 1)) >> h->mshift;
+        spm_tag *t = spm_tag_of(h, block);
+        uint32_t split = 0;
+        for (uint32_t c = j; c > cls; --c) split |= 1u << node_of(h, leaf, c);
+        if (split) spm_u32_or(h, &t->split, split);
+        spm_u32_and(h, &t->free, ~(1u << leaf));
+        class_unlock(h, j);
+        /* Keep the lower half each time; the upper halves go on their lists. */
+        for (uint32_t c = j; c > cls; --c) {
+            class_lock(h, c - 1);
+            add_free(h, block, leaf + (1u << (c - 1)), c - 1);
+            class_unlock(h, c - 1);
+        }
+        return h->base + off;
+    }
+    return NULL;
+}
+
+static void coalesce_locked(mc_spm *h);
+
+void *spm_region_alloc(mc_spm *h, uint32_t cls)
+{
+    coarse_lock(h);
+    void *p;
+    bool coalesced = false;
+    while ((p = take_region(h, cls)) == NULL) {
+        if (new_split_block(h)) continue;
+        /* Deferred heaps pay for coalescing only when they run short. */
+        if (coalesced || !(h->flags & MC_SPM_DEFERRED)) break;
+        coalesce_locked(h);
+        coalesced = true;
+    }
+    coarse_unlock(h);
+    return p;
+}
+
+/* With lock k held: if the buddy of region (leaf, k) is free and whole,
+ * takes it off list k and returns true. */
+static bool take_buddy(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
+{
+    if (k + 1 >= h->nclasses) return false; /* parent is the root: leaf 0 pins it */
+    spm_tag *t = spm_tag_of(h, block);
+    uint32_t buddy = leaf ^ (1u << k);
+    if (!(spm_load32(h, &t->free) & (1u << buddy))) return false;
+    if (k > 0 && (spm_load32(h, &t->split) & (1u << node_of(h, buddy, k)))) return false;
+    unlink_region(h, k, offset_of(h, block, buddy));
+    spm_u32_and(h, &t->free, ~(1u << buddy));
+    return true;
+}
+
+/* Caller holds every class lock (or the coarse one). */
+static bool release_if_empty_locked(mc_spm *h, uint32_t block)
+{
+    spm_tag *t = spm_tag_of(h, block);
+    uint32_t e = spm_empty_pattern(h);
+    if (!spm_bit(h, SPM_P, block) || spm_load32(h, &t->split) != e || spm_load32(h, &t->free) != e)
+        return false;
+    for (uint32_t c = 0; c < h->nclasses; ++c) unlink_region(h, c, offset_of(h, block, 1u << c));
+    atomic_store_explicit(&t->split, 0, memory_order_relaxed);
+    atomic_store_explicit(&t->free, 0, memory_order_relaxed);
+    spm_bit_set(h, SPM_P, block, false);
+    spm_release(h, block, 1);
+    return true;
+}
+
+void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls)
+{
+    coarse_lock(h);
+    class_lock(h, cls);
+    uint32_t k = cls;
+    if (!(h->flags & MC_SPM_DEFERRED)) {
+        while (take_buddy(h, block, leaf, k)) {
+            class_lock(h, k + 1);
+            class_unlock(h, k);
+            ++k;
+            leaf &= ~((1u << k) - 1);
+            spm_u32_and(h, &spm_tag_of(h, block)->split, ~(1u << node_of(h, leaf, k)));
+        }
+    }
+    add_free(h, block, leaf, k);
+    /* Read under lock k: nobody can release (and reuse) the block meanwhile. */
+    bool empty = !(h->flags & MC_SPM_DEFERRED) &&
+                 spm_load32(h, &spm_tag_of(h, block)->free) == spm_empty_pattern(h);
+    class_unlock(h, k);
+    if (empty) {
+        lock_all(h);
+        release_if_empty_locked(h, block);
+        unlock_all(h);
+    }
+    coarse_unlock(h);
+}
+
+uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t leaf, uint32_t *cls)
+{
+    uint32_t split = spm_load32(h, &spm_tag_of(h, block)->split);
+    uint32_t k = h->nclasses, node = 1;
+    while (k > 0 && ((split >> node) & 1u)) {
+        --k;
+        node = 2 * node + ((leaf >> k) & 1u);
+    }
+    *cls = k;
+    return (node - (1u << (h->nclasses - k))) << k;
+}
+
+/* One pass per class, smallest first, so merged regions can merge again in
+ * the next class; then empty blocks go back to the bitmap. */
+static void coalesce_locked(mc_spm *h)
+{
+    lock_all(h);
+    for (uint32_t k = 0; k + 1 < h->nclasses; ++k) {
+        for (uint32_t off = h->head[k]; off != SPM_NIL;) {
+            uint32_t next = link_at(h, off)->next;
+            uint32_t block = off >> h->bshift;
+            uint32_t leaf = (off & ((1u << h->bshift) - 1)) >> h->mshift;
+            uint32_t buddy_off = offset_of(h, block, leaf ^ (1u << k));
+            if (take_buddy(h, block, leaf, k)) {
+                if (next == buddy_off) next = link_at(h, buddy_off)->next;
+                unlink_region(h, k, off);
+                spm_tag *t = spm_tag_of(h, block);
+                spm_u32_and(h, &t->free, ~(1u << leaf));
+                leaf &= ~((1u << (k + 1)) - 1);
+                spm_u32_and(h, &t->split, ~(1u << node_of(h, leaf, k + 1)));
+                add_free(h, block, leaf, k + 1);
+            }
+            off = next;
+        }
+    }
+    for (uint32_t b = spm_next_set(h, SPM_P, 0); b < h->nblocks; b = spm_next_set(h, SPM_P, b + 1))
+        release_if_empty_locked(h, b);
+    unlock_all(h);
+}
+
+void spm_coalesce_all(mc_spm *h)
+{
+    coarse_lock(h);
+    coalesce_locked(h);
+    coarse_unlock(h);
+}

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Extra CI for the spm module, run from the repo root:
+#   1. the two-thread stress test under ThreadSanitizer (clang, else gcc);
+#   2. a -m32 build of the module with its tests (needs gcc-multilib,
+#      installed here if missing; SKIPPED with the reason if apt fails).
+# $1, if given, is a scratch-directory prefix. Prints PASS/FAIL per step and
+# exits non-zero on any failure.
+set -u
+out="${1:-/tmp/spm-ci}-spm-extra"
+rm -rf "$out" && mkdir -p "$out" || exit 1
+srcs="src/spm/spm_bitmap.c src/spm/spm_check.c src/spm/spm_heap.c src/spm/spm_region.c src/common/error.c tests/common/check.c"
+flags="-std=c17 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror -O1 -g -Iinclude -Isrc -Itests/common"
+status=0
+
+cc=gcc
+command -v clang >/dev/null 2>&1 && cc=clang
+if $cc $flags -fsanitize=thread $srcs tests/spm/test_threads.c -o "$out/tsan_threads" -lpthread &&
+   TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" "$out/tsan_threads"; then
+    echo "spm ci-extra: ThreadSanitizer two-thread stress: PASS"
+else
+    echo "spm ci-extra: ThreadSanitizer two-thread stress: FAIL"
+    status=1
+fi
+
+if ! dpkg -s gcc-multilib >/dev/null 2>&1; then
+    apt-get install -y gcc-multilib >"$out/apt.log" 2>&1 ||
+        echo "spm ci-extra: -m32: apt-get install gcc-multilib failed (see $out/apt.log)"
+fi
+if ! dpkg -s gcc-multilib >/dev/null 2>&1; then
+    echo "spm ci-extra: -m32 build: SKIPPED (gcc-multilib not installable)"
+else
+    ok=1
+    for t in basic random threads; do
+        gcc -m32 $flags $srcs tests/spm/test_$t.c -o "$out/m32_$t" -lpthread && "$out/m32_$t" >"$out/m32_$t.log" 2>&1 || {
+            ok=0
+            tail -5 "$out/m32_$t.log" 2>/dev/null
+        }
+    done
+    if [ $ok = 1 ]; then echo "spm ci-extra: -m32 build and tests: PASS"; else echo "spm ci-extra: -m32 build and tests: FAIL"; status=1; fi
+fi
+exit $status

@@ -1,0 +1,257 @@
+/* Boundary, exhaustion, misuse and corruption-detection tests for the
+ * scratch-pad heap. Each section states the behaviour it pins down. */
+#include <stdint.h>
+#include <string.h>
+
+#include "check.h"
+#include "memcarve/spm.h"
+#include "spm/spm_internal.h"
+
+static _Alignas(64) unsigned char arena[1 << 16];
+
+static mc_spm *make(size_t size, size_t block, unsigned flags)
+{
+    mc_spm_config c = {block, flags, NULL, 0};
+    mc_spm *h = NULL;
+    CHECK(mc_spm_init(&h, arena, size, &c, NULL) == MC_OK);
+    return h;
+}
+
+static void expect_ok(const mc_spm *h)
+{
+    mc_error e;
+    mc_status st = mc_spm_check(h, &e);
+    if (st != MC_OK) fprintf(stderr, "  %s\n", e.message);
+    CHECK(st == MC_OK);
+}
+
+static void test_init_errors(void)
+{
+    mc_spm *h;
+    mc_error e;
+    mc_spm_config c = {48, 0, NULL, 0};
+    CHECK(mc_spm_init(&h, arena, sizeof arena, &c, &e) == MC_ERR_INVALID && h == NULL);
+    CHECK(strstr(e.message, "power of two") != NULL);
+    c.block_size = 16;
+    CHECK(mc_spm_init(&h, arena, sizeof arena, &c, &e) == MC_ERR_INVALID);
+    c.block_size = 64;
+    c.flags = MC_SPM_THREADS_COARSE | MC_SPM_THREADS_FINE;
+    CHECK(mc_spm_init(&h, arena, sizeof arena, &c, &e) == MC_ERR_INVALID);
+    c.flags = 0;
+    CHECK(mc_spm_init(&h, arena, 80, &c, &e) == MC_ERR_INVALID);
+    CHECK(strstr(e.message, "too small") != NULL);
+    /* The smallest region that works holds the header, bitmaps and a block. */
+    size_t lo = 1;
+    while (mc_spm_init(&h, arena, lo, &c, NULL) != MC_OK) ++lo;
+    CHECK(lo <= sizeof(mc_spm) + 3 * sizeof(long) + 64 + 64);
+    CHECK(h != NULL && h->nblocks == 1);
+    expect_ok(h);
+    CHECK(mc_spm_alloc(h, 64) != NULL);
+    CHECK(mc_spm_alloc(h, 1) == NULL);
+    /* Unaligned region start: still works, data aligned to the block. */
+    CHECK(mc_spm_init(&h, arena + 3, 4093, &c, NULL) == MC_OK);
+    void *p = mc_spm_alloc(h, 64);
+    CHECK(p && ((uintptr_t)p & 63) == 0);
+    expect_ok(h);
+    /* Separate metadata: every block of the region is data. */
+    static _Alignas(16) unsigned char meta[256];
+    c.meta = meta + 1;
+    c.meta_size = 8;
+    CHECK(mc_spm_init(&h, arena, 4096, &c, &e) == MC_ERR_INVALID && strstr(e.message, "meta area") != NULL);
+    c.meta_size = sizeof meta - 1;
+    CHECK(mc_spm_init(&h, arena, 4096, &c, NULL) == MC_OK);
+    mc_spm_stats s;
+    mc_spm_get_stats(h, &s);
+    CHECK_EQ_I64(s.capacity, 4096);
+    CHECK(mc_spm_alloc(h, 4096) == arena);
+}
+
+static void test_zero_huge(void)
+{
+    mc_spm *h = make(sizeof arena, 128, 0);
+    CHECK(mc_spm_alloc(h, 0) == NULL);
+    CHECK(mc_spm_alloc(h, SIZE_MAX) == NULL);
+    CHECK(mc_spm_alloc(h, SIZE_MAX / 2) == NULL);
+    CHECK(mc_spm_alloc_aligned(h, 16, SIZE_MAX) == NULL);
+    CHECK(mc_spm_alloc_aligned(h, 3, 16) == NULL);
+    CHECK(mc_spm_alloc_aligned(h, 4096, SIZE_MAX - 10) == NULL);
+    CHECK(mc_spm_realloc(h, NULL, SIZE_MAX) == NULL);
+    CHECK(mc_spm_free(h, NULL) == MC_OK);
+    mc_spm_stats s;
+    mc_spm_get_stats(h, &s);
+    CHECK_EQ_I64(s.live, 0);
+    CHECK_EQ_I64(s.largest_free, s.capacity);
+    expect_ok(h);
+}
+
+/* Every size class, exhausted: the count must match the arithmetic of the
+ * layout (leaf 0 of each split block holds the tag). */
+static void test_exhaustion(void)
+{
+    size_t blocks[] = {32, 64, 128, 256, 1024};
+    for (size_t bi = 0; bi < sizeof blocks / sizeof *blocks; ++bi) {
+        size_t B = blocks[bi];
+        for (size_t sz = 1; sz <= B * 3; sz = sz * 2 + 1) {
+            mc_spm *h = make(8192, B, 0);
+            size_t n = 0, cap = (size_t)h->nblocks;
+            while (mc_spm_alloc(h, sz)) ++n;
+            size_t m = (size_t)1 << h->mshift, want;
+            if (sz <= B / 2) {
+                size_t r = sz < m ? m : sz;
+                while (r & (r - 1)) r += r & -r;
+                want = cap * (B / r - 1); /* the first r bytes hold the tag */
+            } else {
+                want = cap / ((sz + B - 1) / B);
+            }
+            CHECK_EQ_I64(n, want);
+            expect_ok(h);
+        }
+    }
+}
+
+static void test_misuse(void)
+{
+    mc_spm *h = make(8192, 128, 0);
+    unsigned char *small = mc_spm_alloc(h, 24);
+    unsigned char *big = mc_spm_alloc(h, 300);
+    unsigned char local;
+    CHECK(small && big);
+    CHECK(mc_spm_free(h, &local) == MC_ERR_INVALID);
+    CHECK(mc_spm_free(h, arena + sizeof arena - 1) == MC_ERR_INVALID);
+    CHECK(mc_spm_free(h, small + 8) == MC_ERR_INVALID);
+    CHECK(mc_spm_free(h, small + 1) == MC_ERR_INVALID);
+    CHECK(mc_spm_free(h, big + 128) == MC_ERR_INVALID);
+    CHECK(mc_spm_free(h, big + 5) == MC_ERR_INVALID);
+    /* The tag leaf of a split block is metadata, never a user pointer. */
+    CHECK(mc_spm_free(h, (void *)((uintptr_t)small & ~(uintptr_t)127)) == MC_ERR_INVALID);
+    CHECK(mc_spm_usable_size(h, small + 8) == 0);
+    CHECK(mc_spm_realloc(h, big + 128, 10) == NULL);
+    expect_ok(h);
+    CHECK_EQ_I64(mc_spm_usable_size(h, small), 32);
+    CHECK_EQ_I64(mc_spm_usable_size(h, big), 384);
+    CHECK(mc_spm_free(h, small) == MC_OK);
+    CHECK(mc_spm_free(h, small) == MC_ERR_INVALID);
+    CHECK(mc_spm_free(h, big) == MC_OK);
+    CHECK(mc_spm_free(h, big) == MC_ERR_INVALID);
+    expect_ok(h);
+    mc_spm_stats s;
+    mc_spm_get_stats(h, &s);
+    CHECK_EQ_I64(s.live, 0);
+    CHECK_EQ_I64(s.used_bytes, 0);
+    CHECK_EQ_I64(s.peak_used, 32 + 384);
+    CHECK_EQ_I64(s.largest_free, s.capacity);
+}
+
+/* Up to 64 bytes any heap honours an alignment; beyond that only block
+ * starts can, so a heap whose blocks start on a 4 KiB boundary (metadata
+ * kept apart) honours all of them, and others return aligned or NULL. */
+static void test_aligned(void)
+{
+    static _Alignas(4096) unsigned char page_arena[1 << 15];
+    static _Alignas(16) unsigned char meta[512];
+    mc_spm_config c = {128, 0, meta, sizeof meta};
+    mc_spm *apart = NULL, *inl = make(sizeof arena, 128, 0);
+    CHECK(mc_spm_init(&apart, page_arena, sizeof page_arena, &c, NULL) == MC_OK);
+    for (size_t a = 1; a <= 4096; a *= 2) {
+        for (size_t sz = 1; sz <= 600; sz = sz * 3 + 1) {
+            void *p = mc_spm_alloc_aligned(apart, a, sz);
+            CHECK(p != NULL && ((uintptr_t)p & (a - 1)) == 0);
+            CHECK(mc_spm_usable_size(apart, p) >= sz);
+            CHECK(mc_spm_free(apart, p) == MC_OK);
+            p = mc_spm_alloc_aligned(inl, a, sz);
+            CHECK(a > 64 ? p == NULL || ((uintptr_t)p & (a - 1)) == 0 : p && ((uintptr_t)p & (a - 1)) == 0);
+        }
+    }
+    expect_ok(apart);
+    expect_ok(inl);
+}
+
+static void test_realloc(void)
+{
+    mc_spm *h = make(8192, 128, 0);
+    unsigned char *p = mc_spm_realloc(h, NULL, 20);
+    memset(p, 0x5a, 20);
+    unsigned char *q = mc_spm_realloc(h, p, 200); /* region -> run: moves */
+    CHECK(q && q != p && q[0] == 0x5a && q[19] == 0x5a);
+    memset(q, 0x33, 200);
+    unsigned char *r = mc_spm_realloc(h, q, 500); /* grows in place */
+    CHECK(r == q && r[199] == 0x33);
+    CHECK_EQ_I64(mc_spm_usable_size(h, r), 512);
+    r = mc_spm_realloc(h, r, 130); /* shrinks in place, tail freed */
+    CHECK(r == q);
+    CHECK_EQ_I64(mc_spm_usable_size(h, r), 256);
+    expect_ok(h);
+    unsigned char *s = mc_spm_realloc(h, r, 3);
+    CHECK(s && s != r && s[2] == 0x33);
+    CHECK(mc_spm_realloc(h, s, 0) == NULL);
+    mc_spm_stats st;
+    mc_spm_get_stats(h, &st);
+    CHECK_EQ_I64(st.live, 0);
+    /* Failure leaves the old block alive. */
+    unsigned char *big = mc_spm_alloc(h, 4000);
+    CHECK(big && mc_spm_realloc(h, big, 100000) == NULL && mc_spm_usable_size(h, big) >= 4000);
+    expect_ok(h);
+}
+
+/* The checker must notice each kind of damage; restoring the bytes must
+ * make it happy again, which proves the finding was about that damage. */
+static void test_corruption_detected(void)
+{
+    mc_spm *h = make(8192, 128, 0);
+    unsigned char *a = mc_spm_alloc(h, 16), *b = mc_spm_alloc(h, 400);
+    mc_spm_alloc(h, 16);
+    CHECK(a && b);
+    expect_ok(h);
+    spm_tag *tag = spm_tag_of(h, (uint32_t)((a - h->base) >> h->bshift));
+    uint32_t saved = atomic_load(&tag->free);
+    mc_error e;
+    atomic_store(&tag->free, saved | (1u << ((a - h->base) % 128 / 8)));
+    CHECK(mc_spm_check(h, &e) == MC_ERR_INVALID);
+    atomic_store(&tag->free, saved);
+    expect_ok(h);
+    uint32_t k = 0;
+    while (h->head[k] == SPM_NIL) ++k;
+    spm_link *l = (spm_link *)(void *)(h->base + h->head[k]);
+    uint32_t nx = l->prev;
+    l->prev = 12345;
+    CHECK(mc_spm_check(h, &e) == MC_ERR_INVALID && strstr(e.message, "back link"));
+    l->prev = nx;
+    spm_bit_set(h, SPM_E, (uint32_t)((b - h->base) >> h->bshift) + 3, false);
+    CHECK(mc_spm_check(h, &e) == MC_ERR_INVALID);
+    spm_bit_set(h, SPM_E, (uint32_t)((b - h->base) >> h->bshift) + 3, true);
+    atomic_store(&h->live, 7);
+    CHECK(mc_spm_check(h, &e) == MC_ERR_INVALID && strstr(e.message, "counters"));
+    atomic_store(&h->live, 3);
+    expect_ok(h);
+}
+
+/* Deferred heaps leave buddies apart until they run short, then recover all
+ * the memory. */
+static void test_deferred(void)
+{
+    mc_spm *h = make(4096, 64, MC_SPM_DEFERRED);
+    void *p[512];
+    size_t n = 0;
+    while ((p[n] = mc_spm_alloc(h, 8)) != NULL) ++n;
+    for (size_t i = 0; i < n; ++i) CHECK(mc_spm_free(h, p[i]) == MC_OK);
+    expect_ok(h);
+    mc_spm_stats s;
+    mc_spm_get_stats(h, &s);
+    CHECK(s.largest_free < s.capacity); /* nothing merged yet */
+    void *all = mc_spm_alloc(h, s.capacity);
+    CHECK(all != NULL);
+    expect_ok(h);
+}
+
+int main(void)
+{
+    test_init_errors();
+    test_zero_huge();
+    test_exhaustion();
+    test_misuse();
+    test_aligned();
+    test_realloc();
+    test_corruption_detected();
+    test_deferred();
+    return mc_test_finish("spm_basic");
+}
