@@ -127,7 +127,7 @@ static int run_solve(const solve_args *a, const mc_csv *csv)
     if (terminal && r.seconds >= o.progress_interval) fputc('\n', stderr);
     if (st != MC_OK) {
         fprintf(stderr, "memcarve: %s: %s\n", a->input, err.message);
-        rc = st == MC_ERR_NOMEM ? MC_EXIT_FAIL : MC_EXIT_USAGE;
+        rc = st == MC_ERR_NOMEM || st == MC_ERR_UNSUPPORTED ? MC_EXIT_FAIL : MC_EXIT_USAGE;
     } else if (r.outcome != MC_OUTCOME_SOLVED) {
         fprintf(stderr, "memcarve: %s: %s\n", a->input, r.reason);
         if (!a->quiet) print_report(&r, stderr);

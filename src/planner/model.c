@@ -326,10 +326,71 @@ done:
     return status;
 }
 
+/* How many of the sorted values are < limit. */
+static size_t count_below(const int64_t *sorted, size_t n, int64_t limit)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid] < limit) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* Counts ordered pairs of buffers whose whole section ranges intersect (an
+ * upper bound on the overlap list) from the sorted range ends: b pairs
+ * with every buffer that starts before b ends, less those that ended
+ * before b started, less itself. O(n log n). */
+static uint64_t count_range_pairs(const mc_model *m)
+{
+    size_t n = (size_t)m->count;
+    int64_t *lows = malloc((n + 1) * sizeof(int64_t)), *highs = malloc((n + 1) * sizeof(int64_t));
+    uint64_t pairs = UINT64_MAX;
+    if (lows && highs) {
+        for (size_t b = 0; b < n; ++b) {
+            lows[b] = m->section_lower[b];
+            highs[b] = m->section_upper[b];
+        }
+        qsort(lows, n, sizeof(int64_t), compare_i64);
+        qsort(highs, n, sizeof(int64_t), compare_i64);
+        pairs = 0;
+        for (size_t b = 0; b < n; ++b)
+            pairs += count_below(lows, n, m->section_upper[b]) - count_below(highs, n, m->section_lower[b] + 1) - 1;
+    }
+    free(lows);
+    free(highs);
+    return pairs;
+}
+
+/* The exact search keeps every overlapping pair and every (buffer, section)
+ * incidence in memory; refuse inputs that would need more than this rather
+ * than thrash. Large graphs are the heuristics' job. */
+#define MC_MODEL_BYTES_MAX ((uint64_t)1 << 30)
+
+static mc_status check_model_size(const mc_model *m, mc_error *err)
+{
+    uint64_t incidences = 0;
+    for (int32_t k = 0; k < m->span_start[m->count]; ++k)
+        incidences += (uint64_t)(m->spans[k].section_upper - m->spans[k].section_lower);
+    uint64_t pairs = count_range_pairs(m);
+    uint64_t bytes = pairs > UINT64_MAX / 32 ? UINT64_MAX : pairs * (sizeof(mc_overlap) + sizeof(int32_t));
+    bytes += incidences * 5 * sizeof(int32_t);
+    if (bytes <= MC_MODEL_BYTES_MAX) return MC_OK;
+    return mc_error_set(err, MC_ERR_UNSUPPORTED,
+                        "the exact search would need about %llu MiB for %d buffers (%llu overlapping pairs); "
+                        "use a heuristic method for graphs this dense",
+                        (unsigned long long)(bytes >> 20), m->count, (unsigned long long)pairs);
+}
+
 mc_status mc_model_build(const mc_problem *problem, mc_model *model, mc_error *err)
 {
     memset(model, 0, sizeof *model);
     mc_status status = build_spans(problem, model);
+    if (status == MC_OK && (status = check_model_size(model, err)) != MC_OK) {
+        mc_model_free(model);
+        return status;
+    }
     if (status == MC_OK) status = build_members(model);
     if (status == MC_OK) status = build_overlaps(model);
     if (status != MC_OK) {
