@@ -8,5 +8,7 @@ int mc_cmd_check(int argc, char **argv);   /* validate a layout file     */
 int mc_cmd_lattice(int argc, char **argv); /* lattice array contraction  */
 int mc_cmd_spm(int argc, char **argv);     /* scratch-pad heap demo/stat */
 int mc_cmd_cache(int argc, char **argv);   /* caching allocator traces   */
+int mc_cmd_draw(int argc, char **argv);    /* SVG picture of a layout    */
+int mc_cmd_sync(int argc, char **argv);    /* barrier-aware planning     */
 
 #endif

@@ -36,9 +36,9 @@
 static fingerprint state_of(const searcher *s, int32_t sec_lo, int32_t sec_hi, entry last)
 {
     fingerprint f;
-    uint64_t context = mc_mix64((uint64_t)sec_lo * UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)sec_hi) ^
-                       mc_mix64((uint64_t)last.offset ^ mc_mix64((uint64_t)last.tie + 1));
-    for (int w = 0; w < 2; ++w) f.h[w] = s->hash[w] ^ mc_mix64(context + (uint64_t)w);
+    uint64_t context = mc_search_mix64((uint64_t)sec_lo * UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)sec_hi) ^
+                       mc_search_mix64((uint64_t)last.offset ^ mc_search_mix64((uint64_t)last.tie + 1));
+    for (int w = 0; w < 2; ++w) f.h[w] = s->hash[w] ^ mc_search_mix64(context + (uint64_t)w);
     return f;
 }
 
@@ -100,7 +100,7 @@ static mc_search_result descend(searcher *s, int32_t b, int32_t sec_lo, int32_t 
     int32_t cut_to = m->section_upper[b] < sec_hi ? m->section_upper[b] : sec_hi;
     bool split = false;
     for (int32_t sec = cut_from; sec + 1 < cut_to; ++sec) {
-        mc_set_cell(s, &s->cuts[sec], s->cuts[sec] - 1);
+        mc_search_set(s, &s->cuts[sec], s->cuts[sec] - 1);
         if (s->cuts[sec] == 0) split = true;
     }
     if (!split) return search(s, sec_lo, sec_hi, list, last);
@@ -109,7 +109,7 @@ static mc_search_result descend(searcher *s, int32_t b, int32_t sec_lo, int32_t 
     int32_t start = sec_lo;
     for (int32_t sec = sec_lo + 1; sec <= sec_hi; ++sec) {
         if (sec < sec_hi && s->cuts[sec - 1] != 0) continue;
-        size_t part = mc_arena_push(s, list->len);
+        size_t part = mc_search_arena_push(s, list->len);
         if (part == SIZE_MAX) return MC_SEARCH_NOMEM;
         size_t n = 0;
         for (size_t k = 0; k < list->len; ++k) {
@@ -140,7 +140,7 @@ static int64_t lowest_top(const searcher *s, const order_list *list)
 static bool may_place(const searcher *s, entry e, entry last, int64_t min_height)
 {
     int32_t b = e.buffer;
-    return mc_entry_before(last, e) && e.offset < min_height &&
+    return mc_search_entry_before(last, e) && e.offset < min_height &&
            (s->m->fixed_offset[b] < 0 || e.offset == s->m->fixed_offset[b]) &&
            e.offset <= s->capacity - s->m->size[b];
 }
@@ -154,15 +154,15 @@ static mc_search_result search(searcher *s, int32_t sec_lo, int32_t sec_hi, orde
     fingerprint state = state_of(s, sec_lo, sec_hi, last);
     if (memo_failed(s, state)) return MC_SEARCH_EXHAUSTED;
     int64_t min_height = lowest_top(s, list);
-    int64_t highest_start = s->capacity - mc_max_total(s, sec_lo, sec_hi);
+    int64_t highest_start = s->capacity - mc_search_max_total(s, sec_lo, sec_hi);
     result = MC_SEARCH_EXHAUSTED;
     for (size_t k = 0; k < list->len; ++k) {
         entry e = s->entries[list->base + k];
         if (e.offset > highest_start) break; /* sorted: no later one fits */
         if (may_place(s, e, last, min_height)) {
-            undo_mark mark = mc_mark(s);
-            if (mc_place(s, list, k)) result = descend(s, e.buffer, sec_lo, sec_hi, list, e);
-            mc_undo(s, mark);
+            undo_mark mark = mc_search_mark(s);
+            if (mc_search_place(s, list, k)) result = descend(s, e.buffer, sec_lo, sec_hi, list, e);
+            mc_search_undo(s, mark);
             if (result != MC_SEARCH_EXHAUSTED) return result;
         }
         /* e is passed over: nothing can lift it above the keys to come. */
@@ -191,8 +191,8 @@ static int compare_preorder(int32_t a, int32_t b, const void *context)
 static int compare_entries(int32_t a, int32_t b, const void *context)
 {
     const searcher *s = context;
-    entry x = mc_entry_of(s, a), y = mc_entry_of(s, b);
-    return mc_entry_before(x, y) ? -1 : mc_entry_before(y, x) ? 1 : 0;
+    entry x = mc_search_entry_of(s, a), y = mc_search_entry_of(s, b);
+    return mc_search_entry_before(x, y) ? -1 : mc_search_entry_before(y, x) ? 1 : 0;
 }
 
 static int64_t preorder_value(const searcher *s, int32_t b, char k)
@@ -221,7 +221,7 @@ static int64_t preorder_value(const searcher *s, int32_t b, char k)
 static mc_search_result solve_partition(searcher *s, int32_t sec_lo, int32_t sec_hi, size_t part, size_t count)
 {
     size_t stride = strlen(s->preorder->keys);
-    size_t scratch = mc_arena_push(s, count);
+    size_t scratch = mc_search_arena_push(s, count);
     if (scratch == SIZE_MAX) return MC_SEARCH_NOMEM;
     for (size_t k = 0; k < count; ++k) {
         int32_t b = s->arena[part + k];
@@ -230,20 +230,20 @@ static mc_search_result solve_partition(searcher *s, int32_t sec_lo, int32_t sec
     }
     preorder_context pc = {s, stride};
     mc_sort_indices(s->arena + part, count, s->arena + scratch, compare_preorder, &pc);
-    undo_mark mark = mc_mark(s);
-    for (size_t k = 0; k < count; ++k) mc_set_cell(s, &s->rank[s->arena[part + k]], (int64_t)k);
+    undo_mark mark = mc_search_mark(s);
+    for (size_t k = 0; k < count; ++k) mc_search_set(s, &s->rank[s->arena[part + k]], (int64_t)k);
     mc_sort_indices(s->arena + part, count, s->arena + scratch, compare_entries, s);
     s->arena_len = scratch;
-    order_list list = {mc_entries_push(s, count), count};
+    order_list list = {mc_search_entries_push(s, count), count};
     if (list.base == SIZE_MAX) return MC_SEARCH_NOMEM;
     for (size_t k = 0; k < count; ++k) {
         int32_t b = s->arena[part + k];
-        s->entries[list.base + k] = mc_entry_of(s, b);
-        mc_set_cell(s, &s->position[b], (int64_t)k);
+        s->entries[list.base + k] = mc_search_entry_of(s, b);
+        mc_search_set(s, &s->position[b], (int64_t)k);
     }
     entry before_all = {INT64_MIN, 0, -1};
     mc_search_result r = search(s, sec_lo, sec_hi, &list, before_all);
-    mc_undo(s, mark);
+    mc_search_undo(s, mark);
     s->entries_len = list.base;
     return r;
 }
@@ -254,10 +254,10 @@ mc_search_result mc_search(const mc_model *model, int64_t capacity, const mc_pre
     searcher s = {.m = model, .capacity = capacity, .preorder = preorder, .limits = limits,
                   .budget_left = limits->node_budget, .solution = offsets};
     mc_search_result result = MC_SEARCH_NOMEM;
-    if (!mc_state_open(&s)) goto done;
+    if (!mc_search_open(&s)) goto done;
     s.memo = memo_create(model, limits->node_budget, &s.memo_mask);
     /* The static partitions: stretches no buffer crosses. */
-    size_t all = mc_arena_push(&s, (size_t)model->count);
+    size_t all = mc_search_arena_push(&s, (size_t)model->count);
     if (all == SIZE_MAX) goto done;
     int32_t start = 0;
     result = MC_SEARCH_FOUND;
@@ -271,6 +271,6 @@ mc_search_result mc_search(const mc_model *model, int64_t capacity, const mc_pre
     }
     if (s.out_of_memory) result = MC_SEARCH_NOMEM;
 done:
-    mc_state_close(&s);
+    mc_search_close(&s);
     return result;
 }

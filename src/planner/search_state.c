@@ -7,7 +7,7 @@
 
 #include "common/checked.h"
 
-uint64_t mc_mix64(uint64_t z)
+uint64_t mc_search_mix64(uint64_t z)
 {
     z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
     z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
@@ -19,7 +19,7 @@ uint64_t mc_mix64(uint64_t z)
 static uint64_t term(int which, int32_t b, int64_t v)
 {
     uint64_t seed = which ? UINT64_C(0xD1B54A32D192ED03) : UINT64_C(0x9E3779B97F4A7C15);
-    return mc_mix64(mc_mix64((uint64_t)b * seed + UINT64_C(0x632BE59BD9B4E019)) ^ (uint64_t)v);
+    return mc_search_mix64(mc_search_mix64((uint64_t)b * seed + UINT64_C(0x632BE59BD9B4E019)) ^ (uint64_t)v);
 }
 
 static void rehash(searcher *s, int32_t b, int64_t from, int64_t to)
@@ -44,7 +44,7 @@ static bool grow(void **items, size_t *capacity, size_t item_size, bool *out_of_
     return true;
 }
 
-void mc_set_cell(searcher *s, int64_t *cell, int64_t value)
+void mc_search_set(searcher *s, int64_t *cell, int64_t value)
 {
     if (s->log_len == s->log_cap && !grow((void **)&s->log, &s->log_cap, sizeof(change), &s->out_of_memory)) return;
     s->log[s->log_len++] = (change){cell, *cell};
@@ -59,14 +59,14 @@ static void record_move(searcher *s, order_move move)
     s->moves[s->moves_len++] = move;
 }
 
-undo_mark mc_mark(const searcher *s)
+undo_mark mc_search_mark(const searcher *s)
 {
     return (undo_mark){s->log_len, s->moves_len, {s->hash[0], s->hash[1]}};
 }
 
 static void unmove(searcher *s, const order_move *mv);
 
-void mc_undo(searcher *s, undo_mark mark)
+void mc_search_undo(searcher *s, undo_mark mark)
 {
     while (s->moves_len > mark.moves) unmove(s, &s->moves[--s->moves_len]);
     while (s->log_len > mark.cells) {
@@ -79,7 +79,7 @@ void mc_undo(searcher *s, undo_mark mark)
 
 /* -------------------------------------------------------------- arenas */
 
-size_t mc_arena_push(searcher *s, size_t count)
+size_t mc_search_arena_push(searcher *s, size_t count)
 {
     while (s->arena_len + count > s->arena_cap)
         if (!grow((void **)&s->arena, &s->arena_cap, sizeof(int32_t), &s->out_of_memory)) return SIZE_MAX;
@@ -87,7 +87,7 @@ size_t mc_arena_push(searcher *s, size_t count)
     return s->arena_len - count;
 }
 
-size_t mc_entries_push(searcher *s, size_t count)
+size_t mc_search_entries_push(searcher *s, size_t count)
 {
     while (s->entries_len + count > s->entries_cap)
         if (!grow((void **)&s->entries, &s->entries_cap, sizeof(entry), &s->out_of_memory)) return SIZE_MAX;
@@ -99,14 +99,14 @@ size_t mc_entries_push(searcher *s, size_t count)
 
 #define NOT_HINTED UINT32_C(0x80000000)
 
-entry mc_entry_of(const searcher *s, int32_t b)
+entry mc_search_entry_of(const searcher *s, int32_t b)
 {
     int64_t off = s->min_offset[b];
     uint32_t tie = (uint32_t)s->rank[b] | (s->m->hint[b] == off ? 0 : NOT_HINTED);
     return (entry){off, tie, b};
 }
 
-bool mc_entry_before(entry x, entry y)
+bool mc_search_entry_before(entry x, entry y)
 {
     return x.offset < y.offset || (x.offset == y.offset && x.tie < y.tie);
 }
@@ -141,9 +141,9 @@ static void order_remove(searcher *s, order_list *list, size_t k)
 static void order_raise(searcher *s, order_list *list, int32_t b)
 {
     size_t from = (size_t)s->position[b], to = from;
-    entry old = s->entries[list->base + from], now = mc_entry_of(s, b);
+    entry old = s->entries[list->base + from], now = mc_search_entry_of(s, b);
     const entry *items = s->entries + list->base;
-    while (to + 1 < list->len && mc_entry_before(items[to + 1], now)) ++to;
+    while (to + 1 < list->len && mc_search_entry_before(items[to + 1], now)) ++to;
     shift(s, list, from, to, now);
     record_move(s, (order_move){list, (int64_t)from, (int64_t)to, old});
 }
@@ -167,16 +167,16 @@ static void unmove(searcher *s, const order_move *mv)
 static void set_total(searcher *s, int32_t sec, int64_t value)
 {
     size_t i = s->tree_leaves + (size_t)sec;
-    mc_set_cell(s, &s->tree[i], value);
+    mc_search_set(s, &s->tree[i], value);
     for (i /= 2; i >= 1; i /= 2) {
         int64_t left = s->tree[2 * i], right = s->tree[2 * i + 1];
         int64_t best = left > right ? left : right;
         if (s->tree[i] == best) break;
-        mc_set_cell(s, &s->tree[i], best);
+        mc_search_set(s, &s->tree[i], best);
     }
 }
 
-int64_t mc_max_total(const searcher *s, int32_t sec_lo, int32_t sec_hi)
+int64_t mc_search_max_total(const searcher *s, int32_t sec_lo, int32_t sec_hi)
 {
     int64_t best = 0;
     for (size_t lo = s->tree_leaves + (size_t)sec_lo, hi = s->tree_leaves + (size_t)sec_hi; lo < hi; lo /= 2, hi /= 2) {
@@ -215,13 +215,13 @@ static bool raise_overlaps(searcher *s, order_list *list, int32_t b, int64_t off
     for (int32_t k = m->overlap_start[b]; k < m->overlap_start[b + 1]; ++k) {
         int32_t c = m->overlaps[k].other;
         if (s->offset[c] >= 0) continue;
-        mc_set_cell(s, &s->open_overlaps[c], s->open_overlaps[c] - 1);
+        mc_search_set(s, &s->open_overlaps[c], s->open_overlaps[c] - 1);
         int64_t top;
         if (!mc_add_i64(off, m->overlaps[k].effective_size, &top)) top = INT64_MAX;
         top = mc_align_up(top < 0 ? 0 : top, m->alignment[c]);
         if (s->min_offset[c] >= top) continue;
         rehash(s, c, s->min_offset[c], top);
-        mc_set_cell(s, &s->min_offset[c], top);
+        mc_search_set(s, &s->min_offset[c], top);
         order_raise(s, list, c);
         if ((m->fixed_offset[c] >= 0 && top > m->fixed_offset[c]) || top > s->capacity - m->size[c]) ok = false;
         mark_sections(s, c, naffected);
@@ -241,7 +241,7 @@ static bool update_sections(searcher *s, int32_t b, int64_t off, size_t naffecte
     for (int32_t k = m->span_start[b]; k < m->span_start[b + 1]; ++k) {
         const mc_span *sp = &m->spans[k];
         for (int32_t sec = sp->section_lower; sec < sp->section_upper; ++sec) {
-            mc_set_cell(s, &s->floor[sec], off + sp->window_upper);
+            mc_search_set(s, &s->floor[sec], off + sp->window_upper);
             set_total(s, sec, s->total[sec] - (sp->window_upper - sp->window_lower));
             if (s->total[sec] > s->capacity - s->floor[sec]) ok = false;
         }
@@ -260,7 +260,7 @@ static bool update_sections(searcher *s, int32_t b, int64_t off, size_t naffecte
             if (s->min_offset[c] < lowest) lowest = s->min_offset[c];
         }
         if (lowest == INT64_MAX) continue;
-        mc_set_cell(s, &s->floor[sec], lowest);
+        mc_search_set(s, &s->floor[sec], lowest);
         if (s->total[sec] > s->capacity - lowest) ok = false;
     }
     return ok;
@@ -282,16 +282,16 @@ static void leave_sections(searcher *s, int32_t b)
             s->members[last] = b;
             s->slot_incidence[last] = inc;
             s->incidence_slot[inc] = last;
-            mc_set_cell(s, &s->unplaced[sec], s->unplaced[sec] - 1);
+            mc_search_set(s, &s->unplaced[sec], s->unplaced[sec] - 1);
         }
 }
 
-bool mc_place(searcher *s, order_list *list, size_t k)
+bool mc_search_place(searcher *s, order_list *list, size_t k)
 {
     entry e = s->entries[list->base + k];
     int32_t b = e.buffer;
     rehash(s, b, s->min_offset[b], INT64_MIN);
-    mc_set_cell(s, &s->offset[b], e.offset);
+    mc_search_set(s, &s->offset[b], e.offset);
     order_remove(s, list, k);
     leave_sections(s, b);
     s->solution[b] = e.offset;
@@ -347,7 +347,7 @@ static bool init_state(searcher *s)
     return init_members(s);
 }
 
-bool mc_state_open(searcher *s)
+bool mc_search_open(searcher *s)
 {
     size_t n = (size_t)s->m->count + 1, S = (size_t)s->m->section_count + 1;
     size_t incidences = (size_t)s->m->member_start[s->m->section_count] + 1;
@@ -376,7 +376,7 @@ bool mc_state_open(searcher *s)
     return init_state(s);
 }
 
-void mc_state_close(searcher *s)
+void mc_search_close(searcher *s)
 {
     free(s->min_offset);
     free(s->offset);

@@ -106,27 +106,27 @@ typedef struct undo_mark {
     uint64_t hash[2];
 } undo_mark;
 
-bool mc_state_open(searcher *s);  /* allocates and initializes; false: no memory */
-void mc_state_close(searcher *s);
+bool mc_search_open(searcher *s);  /* allocates and initializes; false: no memory */
+void mc_search_close(searcher *s);
 
-void mc_set_cell(searcher *s, int64_t *cell, int64_t value);
-undo_mark mc_mark(const searcher *s);
-void mc_undo(searcher *s, undo_mark mark);
+void mc_search_set(searcher *s, int64_t *cell, int64_t value);
+undo_mark mc_search_mark(const searcher *s);
+void mc_search_undo(searcher *s, undo_mark mark);
 
-size_t mc_arena_push(searcher *s, size_t count);   /* SIZE_MAX: no memory */
-size_t mc_entries_push(searcher *s, size_t count); /* SIZE_MAX: no memory */
+size_t mc_search_arena_push(searcher *s, size_t count);   /* SIZE_MAX: no memory */
+size_t mc_search_entries_push(searcher *s, size_t count); /* SIZE_MAX: no memory */
 
-entry mc_entry_of(const searcher *s, int32_t b);
-bool mc_entry_before(entry x, entry y);
+entry mc_search_entry_of(const searcher *s, int32_t b);
+bool mc_search_entry_before(entry x, entry y);
 
 /* Places the buffer of list entry k at its minimum offset: removes it from
  * the list, raises the buffers that share time with it (moving them in the
  * list), updates sections. False if a fixed offset is broken or a section
  * can no longer hold what remains in it. */
-bool mc_place(searcher *s, order_list *list, size_t k);
+bool mc_search_place(searcher *s, order_list *list, size_t k);
 
-int64_t mc_max_total(const searcher *s, int32_t sec_lo, int32_t sec_hi);
+int64_t mc_search_max_total(const searcher *s, int32_t sec_lo, int32_t sec_hi);
 
-uint64_t mc_mix64(uint64_t z);
+uint64_t mc_search_mix64(uint64_t z);
 
 #endif

@@ -32,6 +32,7 @@ typedef struct driver {
     bool stopped_by_user;
     int64_t best_height, lower_bound;
     int64_t grain;    /* heights worth trying are multiples of it */
+    int64_t floor_height; /* from buffers outside the search (nothing to overlap) */
     int64_t *scratch; /* per search index */
     int64_t *best;    /* per search index: best layout so far */
 } driver;
@@ -82,7 +83,7 @@ static bool tick(void *context)
 
 static int64_t layout_height(const driver *d, const int64_t *offsets)
 {
-    int64_t height = 0;
+    int64_t height = d->floor_height;
     for (int32_t b = 0; b < d->model.count; ++b)
         if (offsets[b] + d->model.size[b] > height) height = offsets[b] + d->model.size[b];
     return height;
@@ -149,7 +150,23 @@ static int64_t height_grain(const mc_model *m)
     return g > 0 ? g : 1;
 }
 
-/* The largest lower bound we can state without search. */
+/* Every buffer's top is at least its fixed offset (or 0) plus its size, and
+ * exactly that for the buffers the search never sees (size 0, or nothing
+ * occupied at any time): they stay at their fixed offset or 0. */
+static int64_t outside_height(const mc_problem *p)
+{
+    int64_t height = 0;
+    for (size_t i = 0; i < p->count; ++i) {
+        const mc_buffer *b = &p->buffers[i];
+        int64_t top = (b->fixed_offset >= 0 ? b->fixed_offset : 0) + b->size; /* checked against capacity */
+        if (top > height) height = top;
+    }
+    return height;
+}
+
+/* The largest lower bound we can state without search: LOAD and every
+ * searched buffer's fixed top, rounded up to the grain (the searched part of
+ * some optimal layout has a height on the grain), then the tops outside. */
 static int64_t static_lower_bound(const driver *d, int64_t load)
 {
     int64_t lb = load;
@@ -158,7 +175,8 @@ static int64_t static_lower_bound(const driver *d, int64_t load)
         if (top > lb) lb = top;
     }
     int64_t rem = lb % d->grain;
-    return rem && lb <= INT64_MAX - (d->grain - rem) ? lb + (d->grain - rem) : lb;
+    if (rem && lb <= INT64_MAX - (d->grain - rem)) lb += d->grain - rem;
+    return lb > d->floor_height ? lb : d->floor_height;
 }
 
 /* Narrows [lower_bound, best_height] to a point. A short try at the lower
@@ -256,6 +274,7 @@ mc_status mc_solve(const mc_problem *problem, const mc_solve_options *options, i
         goto done;
     }
     d.grain = height_grain(&d.model);
+    d.floor_height = outside_height(problem);
     d.lower_bound = static_lower_bound(&d, rep->load);
     mc_search_result r = MC_SEARCH_EXHAUSTED;
     if (d.lower_bound <= options->capacity) {

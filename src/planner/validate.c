@@ -155,7 +155,7 @@ static mc_status check_placement(const mc_problem *problem, int64_t capacity, co
             return mc_error_set(err, MC_ERR_INVALID,
                                 "buffer '%s': offset %" PRId64 " differs from its fixed offset %" PRId64, b->id, o,
                                 b->fixed_offset);
-        if (b->size > 0 && end > *height) *height = end;
+        if (end > *height) *height = end;
     }
     return MC_OK;
 }
