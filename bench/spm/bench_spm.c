@@ -66,7 +66,7 @@ static uint32_t pct(const samples *s, double p)
 static void print_row(const char *name, samples *s)
 {
     qsort(s->v, s->n, sizeof *s->v, cmp_u32);
-    printf("  %-22s %8zu %7u %7u %8u %9u\n", name, s->n, pct(s, 0.5), pct(s, 0.99), pct(s, 0.9999),
+    printf("  %-22s %8zu %7u %7u %8u %9u", name, s->n, pct(s, 0.5), pct(s, 0.99), pct(s, 0.9999),
            s->n ? s->v[s->n - 1] : 0);
 }
 
@@ -99,72 +99,167 @@ static void sys_f(void *ctx, void *p)
     (void)ctx;
     free(p);
 }
+/* Does nothing but hand back a distinct pointer: replaying the trace with it
+ * measures the harness, which the amortized figures subtract. */
+static void *null_a(void *ctx, size_t n)
+{
+    (void)n;
+    return (char *)ctx + 1;
+}
+static void null_f(void *ctx, void *p)
+{
+    (void)ctx;
+    (void)p;
+}
+
+/* A heap under test: `make` builds it over (arena, size) and returns its
+ * context, or NULL when it cannot. */
+typedef struct allocator {
+    const char *name;
+    void *(*make)(void *mem, size_t size);
+    alloc_fn a;
+    free_fn f;
+} allocator;
+
+static void *make_spm(void *mem, size_t size, size_t block)
+{
+    mc_spm *h;
+    mc_spm_config c = {block, 0, NULL, 0};
+    return mc_spm_init(&h, mem, size, &c, NULL) == MC_OK ? h : NULL;
+}
+static void *make_spm128(void *mem, size_t size) { return make_spm(mem, size, 128); }
+static void *make_spm256(void *mem, size_t size) { return make_spm(mem, size, 256); }
+static void *make_sys(void *mem, size_t size)
+{
+    (void)size;
+    return mem;
+}
+
+/* An outside comparison build may define BENCH_SPM_EXTRA as more table
+ * rows (allocators built elsewhere); the committed benchmark has none. */
+#ifndef BENCH_SPM_EXTRA
+#define BENCH_SPM_EXTRA
+#endif
+static const allocator w1_heaps[] = {
+    {"spm B=128", make_spm128, spm_a, spm_f},
+    {"spm B=256", make_spm256, spm_a, spm_f},
+    BENCH_SPM_EXTRA{"system", make_sys, sys_a, sys_f},
+};
+
+/* One step of the trace: allocate `size` bytes into the next live slot, or
+ * (size 0) free live slot `slot`, moving the last live slot into its place. */
+typedef struct w1op {
+    uint32_t size, slot;
+} w1op;
 
 /* Sizes 16..1024 (powers of two), at most 256 live, frees in random
- * batches; the seed is fixed so both allocators see the same requests. */
-static void churn(const char *name, void *ctx, alloc_fn a, free_fn f, long ops, samples *sa, samples *sf,
-                  long *failed)
+ * batches; generated once so every allocator replays the same requests. */
+static long make_w1(w1op *t, long ops)
 {
-    void *live[256];
     size_t n = 0;
+    long k = 0;
     rng_state = 42;
-    *failed = 0;
-    sa->n = sf->n = 0;
-    for (long op = 0; op < ops;) {
+    while (k < ops) {
         if (n < 256 && (n == 0 || (rnd() & 1))) {
-            size_t size = (size_t)16 << rnd_range(0, 6);
-            uint64_t t0 = ticks();
-            void *p = a(ctx, size);
-            uint64_t t1 = ticks();
-            sa->v[sa->n++] = (uint32_t)(t1 - t0);
-            ++op;
-            if (p) {
-                *(volatile char *)p = 1;
-                live[n++] = p;
-            } else {
-                ++*failed;
-            }
+            t[k++] = (w1op){(uint32_t)16 << rnd_range(0, 6), (uint32_t)n++};
+            continue;
+        }
+        for (size_t b = rnd_range(1, n); b > 0 && n > 0 && k < ops; --b, --n)
+            t[k++] = (w1op){0, (uint32_t)rnd_range(0, n - 1)};
+    }
+    return k;
+}
+
+/* Replays the trace. With samples, every call is timed on its own (timer
+ * included); without, only the whole replay is, and that total is returned.
+ * Live blocks are freed afterwards, outside the measurement. */
+static uint64_t replay_w1(const w1op *t, long ops, void *ctx, alloc_fn a, free_fn f, samples *sa, samples *sf,
+                          long *failed)
+{
+    static void *live[256];
+    size_t n = 0;
+    *failed = 0;
+    uint64_t start = ticks();
+    for (long k = 0; k < ops; ++k) {
+        uint64_t t0 = sa ? ticks() : 0;
+        if (t[k].size) {
+            void *p = a(ctx, t[k].size);
+            if (sa) sa->v[sa->n++] = (uint32_t)(ticks() - t0);
+            *failed += p == NULL;
+            live[n++] = p;
         } else {
-            for (size_t k = rnd_range(1, n); k > 0 && n > 0; --k, ++op) {
-                size_t i = rnd_range(0, n - 1);
-                void *p = live[i];
-                live[i] = live[--n];
-                uint64_t t0 = ticks();
-                f(ctx, p);
-                uint64_t t1 = ticks();
-                sf->v[sf->n++] = (uint32_t)(t1 - t0);
-            }
+            void *p = live[t[k].slot];
+            live[t[k].slot] = live[--n];
+            f(ctx, p);
+            if (sf) sf->v[sf->n++] = (uint32_t)(ticks() - t0);
         }
     }
+    uint64_t total = ticks() - start;
     while (n) f(ctx, live[--n]);
-    (void)name;
+    return total;
+}
+
+/* Mean of the lowest 99.9% (sorted samples): preemptions on a shared
+ * machine would otherwise dominate it. */
+static double mean(const samples *s)
+{
+    double sum = 0;
+    size_t keep = s->n - s->n / 1000;
+    for (size_t i = 0; i < keep; ++i) sum += s->v[i];
+    return keep ? sum / (double)keep : 0;
+}
+
+/* Median of `reps` untimed replays on fresh heaps, in cycles per operation. */
+static double amortized(const allocator *al, const w1op *t, long ops, int reps)
+{
+    double v[9];
+    long failed;
+    for (int r = 0; r < reps; ++r) {
+        void *ctx = al->make(arena, 65536);
+        v[r] = (double)replay_w1(t, ops, ctx, al->a, al->f, NULL, NULL, &failed) / (double)ops;
+    }
+    for (int i = 1; i < reps; ++i)
+        for (int j = i; j > 0 && v[j] < v[j - 1]; --j) {
+            double x = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = x;
+        }
+    return v[reps / 2];
 }
 
 static void bench_w1(long ops)
 {
+    w1op *t = malloc((size_t)ops * sizeof *t);
     samples sa = {malloc((size_t)ops * sizeof(uint32_t)), 0}, sf = {malloc((size_t)ops * sizeof(uint32_t)), 0};
-    if (!sa.v || !sf.v) return;
-    printf("W1  64 KiB heap, sizes 16..1024, <= 256 live, random batch frees, %ld operations (%s)\n", ops,
-           unit);
-    printf("  timer (rdtsc pair) median: %u\n", timer_overhead());
-    printf("  %-22s %8s %7s %7s %8s %9s\n", "", "count", "p50", "p99", "p99.99", "max");
-    static const size_t blocks[] = {128, 256};
-    long failed;
-    for (size_t i = 0; i < 2; ++i) {
-        mc_spm *h;
-        mc_spm_config c = {blocks[i], 0, NULL, 0};
-        mc_spm_init(&h, arena, 65536, &c, NULL);
-        churn("spm", h, spm_a, spm_f, ops, &sa, &sf, &failed);
+    if (!t || !sa.v || !sf.v) return;
+    ops = make_w1(t, ops);
+    uint32_t timer = timer_overhead();
+    printf("W1  64 KiB heap, sizes 16..1024, <= 256 live, random batch frees, %ld operations (%s)\n", ops, unit);
+    printf("  timer (back-to-back pair) median: %u; single-op rows include it, 'mean-t' subtracts it\n", timer);
+    printf("  %-22s %8s %7s %7s %8s %9s %7s\n", "", "count", "p50", "p99", "p99.99", "max", "mean-t");
+    double base = amortized(&(allocator){"null", make_sys, null_a, null_f}, t, ops, 5);
+    double amort[sizeof w1_heaps / sizeof *w1_heaps];
+    for (size_t i = 0; i < sizeof w1_heaps / sizeof *w1_heaps; ++i) {
+        const allocator *al = &w1_heaps[i];
+        long failed;
+        sa.n = sf.n = 0;
+        replay_w1(t, ops, al->make(arena, 65536), al->a, al->f, &sa, &sf, &failed);
         char label[64];
-        snprintf(label, sizeof label, "spm B=%zu alloc", blocks[i]);
+        double ma = mean(&sa) - timer, mf = mean(&sf) - timer;
+        snprintf(label, sizeof label, "%s alloc", al->name);
         print_row(label, &sa);
-        snprintf(label, sizeof label, "spm B=%zu free", blocks[i]);
+        printf(" %7.1f\n", ma);
+        snprintf(label, sizeof label, "%s free", al->name);
         print_row(label, &sf);
-        printf("  %-22s %ld of %zu allocations failed (heap full)\n", "", failed, sa.n);
+        printf(" %7.1f\n", mf);
+        if (failed) printf("  %-22s %ld of %zu allocations failed (heap full)\n", "", failed, sa.n);
+        amort[i] = amortized(al, t, ops, 5) - base;
     }
-    churn("malloc", NULL, sys_a, sys_f, ops, &sa, &sf, &failed);
-    print_row("system malloc", &sa);
-    print_row("system free", &sf);
+    printf("  amortized, untimed replay minus an empty allocator (%.1f), median of 5, per operation:\n", base);
+    for (size_t i = 0; i < sizeof w1_heaps / sizeof *w1_heaps; ++i)
+        printf("  %-22s %7.1f %s/op  (%.2fx system)\n", w1_heaps[i].name, amort[i], unit,
+               amort[i] / amort[sizeof w1_heaps / sizeof *w1_heaps - 1]);
+    free(t);
     free(sa.v);
     free(sf.v);
 }

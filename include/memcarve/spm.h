@@ -8,8 +8,9 @@
  *
  * Design in one paragraph
  *   The arena is cut into fixed-size blocks (a power of two chosen at init).
- *   Three bitmaps with one bit per block say which blocks are free (F),
- *   which block ends an allocated unit (E) and which blocks are split (P).
+ *   Two bits per block say whether it is free, inside a run, the last block
+ *   of a run, or split into regions; "free" reads as a bitmap one shift-and
+ *   away, so whole-block searches are word-at-a-time bit scans.
  *   A request larger than half a block takes a run of whole blocks found by
  *   word-at-a-time bit scans. Smaller requests take a power-of-two region
  *   inside a split block, buddy style, from one free list per size class.
@@ -18,11 +19,15 @@
  *   allocation carries a header and no region needs boundary tags. Frees
  *   coalesce buddies at once, or — with MC_SPM_DEFERRED — only when an
  *   allocation would otherwise fail. A split block whose regions are all
- *   free again goes back to the bitmap.
+ *   free again goes back to the bitmap (a single-threaded eager heap keeps
+ *   one such block split as a spare, handed back the moment a whole-block
+ *   request needs it).
  *
  * Contract
  *   - Pointers are aligned to min(rounded size, 64) bytes, and never less
- *     than 8. Whole-block allocations start on a block boundary.
+ *     than 8. Whole-block allocations start on a block boundary. Init puts
+ *     block 0 on a block-size boundary whenever that costs no block; then
+ *     every alignment A is some block start's once A + size <= capacity.
  *   - alloc(0) and requests that cannot fit (SIZE_MAX included) return NULL.
  *   - mc_spm_free() validates its pointer before touching anything: a pointer
  *     outside the arena, an interior pointer, a double free or the address
@@ -32,6 +37,9 @@
  *   - Complexity: alloc/free of regions is O(log2(block/min region)) plus
  *     one bitmap scan when a new block is needed; whole-block alloc is
  *     O(bitmap words + free runs skipped); free is O(run length / word bits).
+ *   - Build option: -DMC_SPM_MINIMAL compiles only the single-threaded,
+ *     eager core (no locks, CAS loops or deferred paths; init then refuses
+ *     those flags with MC_ERR_UNSUPPORTED).
  *   - Thread-safety: a heap made without MC_SPM_THREADS_* must be used by one
  *     thread at a time. With MC_SPM_THREADS_COARSE or _FINE every function
  *     may be called from any thread: whole blocks are claimed lock-free by
@@ -80,7 +88,7 @@ typedef struct mc_spm_stats {
     size_t capacity;       /* bytes the heap manages (blocks * block size) */
     size_t block_size;
     size_t free_bytes;     /* capacity minus bytes handed out (rounded)    */
-    size_t largest_free;   /* longest run of free blocks, in bytes         */
+    size_t largest_free;   /* longest free run in bytes (a spare counts)   */
     size_t used_bytes;     /* bytes handed out, after rounding             */
     size_t peak_used;      /* high-water mark of used_bytes                */
     size_t live;           /* allocations not yet freed                    */
@@ -106,7 +114,9 @@ mc_status mc_spm_init(mc_spm **heap, void *region, size_t size, const mc_spm_con
 void *mc_spm_alloc(mc_spm *heap, size_t size);
 
 /* `alignment` must be a power of two; alignments up to 64 always hold,
- * larger ones are found among block starts when the arena has one. */
+ * larger ones are found among block starts: when block 0 sits on a block
+ * boundary (see the contract) any A with A + size <= capacity, else only
+ * those the base allows. */
 void *mc_spm_alloc_aligned(mc_spm *heap, size_t alignment, size_t size);
 
 /* NULL is accepted (MC_OK). Anything not returned by this heap and still

@@ -8,39 +8,11 @@
  * took and the search starts over, so no lock is ever held. */
 #include "spm/spm_internal.h"
 
-/* First block >= from whose bit `which` equals !flip, or nblocks. Bits past
- * nblocks are always 0, so inverted scans are clamped. */
-static uint32_t scan(const mc_spm *h, int which, uint32_t from, spm_word flip)
-{
-    if (from >= h->nblocks) return h->nblocks;
-    bool p = which == SPM_P;
-    uint32_t per = p ? SPM_WBITS : SPM_HALF, words = p ? spm_pwords(h) : h->nwords;
-    uint32_t shift = p ? 0u : (uint32_t)which, unit = p ? 1u : 2u;
-    spm_word keep = p ? ~(spm_word)0 : SPM_EVEN;
-    const spm_aword *bits = spm_bits(h, which);
-    uint32_t wi = from / per;
-    spm_word w = ((atomic_load_explicit(&bits[wi], memory_order_relaxed) >> shift) ^ flip) & keep &
-                 (~(spm_word)0 << (unit * (from % per)));
-    while (w == 0) {
-        if (++wi >= words) return h->nblocks;
-        w = ((atomic_load_explicit(&bits[wi], memory_order_relaxed) >> shift) ^ flip) & keep;
-    }
-    uint32_t i = wi * per + spm_ctz(w) / unit;
-    return i < h->nblocks ? i : h->nblocks;
-}
-
-uint32_t spm_next_set(const mc_spm *h, int which, uint32_t from) { return scan(h, which, from, 0); }
-
-uint32_t spm_next_clear(const mc_spm *h, int which, uint32_t from)
-{
-    return scan(h, which, from, ~(spm_word)0);
-}
-
 /* Free blocks of an F/E word as pairs of ones: k free blocks in a row are
  * 2k ones in a row, so ordinary bit tricks measure runs. */
 static spm_word free_pairs(spm_word w)
 {
-    w &= SPM_EVEN;
+    w = spm_answer(w, SPM_F);
     return w | (w << 1);
 }
 
@@ -51,7 +23,7 @@ static spm_word free_pairs(spm_word w)
  * they contain. */
 static uint32_t find_run_words(mc_spm *h, uint32_t n, uint32_t hint)
 {
-    const spm_aword *bits = spm_bits(h, SPM_F);
+    const spm_aword *bits = spm_bits(h);
     uint32_t first = hint, carry = 0;
     while (first < h->nwords && free_pairs(atomic_load_explicit(&bits[first], memory_order_relaxed)) == 0) ++first;
     if (first != hint) spm_hint_move(h, hint, first);
@@ -107,17 +79,18 @@ static uint32_t chunk(uint32_t i, uint32_t end)
     return end - i < room ? end - i : room;
 }
 
-/* Clears mask m (all of which must be set) and sets `mark`, atomically. */
+/* Clears the F bits m of blocks that must all be free (F set, E clear) and
+ * sets `mark`, atomically. */
 static bool take_word(const mc_spm *h, spm_aword *w, spm_word m, spm_word mark)
 {
-    spm_word old = atomic_load_explicit(w, memory_order_relaxed);
+    spm_word old = atomic_load_explicit(w, memory_order_relaxed), pairs = m | (m << 1);
     if (!spm_threaded(h)) {
-        if ((old & m) != m) return false;
+        if ((old & pairs) != m) return false;
         atomic_store_explicit(w, (old & ~m) | mark, memory_order_relaxed);
         return true;
     }
     do {
-        if ((old & m) != m) return false;
+        if ((old & pairs) != m) return false;
     } while (!atomic_compare_exchange_weak_explicit(w, &old, (old & ~m) | mark, memory_order_acq_rel,
                                                     memory_order_relaxed));
     return true;
@@ -129,7 +102,7 @@ static spm_word end_mark(uint32_t last) { return (spm_word)2 << (2u * (last % SP
  * frees the blocks and drops the mark in one step per word. */
 static void flip(mc_spm *h, uint32_t start, uint32_t n)
 {
-    spm_aword *bits = spm_bits(h, SPM_F);
+    spm_aword *bits = spm_bits(h);
     uint32_t end = start + n;
     for (uint32_t i = start; i < end;) {
         uint32_t cnt = chunk(i, end);
@@ -145,7 +118,7 @@ static void flip(mc_spm *h, uint32_t start, uint32_t n)
  * that), and the end mark goes on with the last word in one step. */
 bool spm_claim(mc_spm *h, uint32_t start, uint32_t n)
 {
-    spm_aword *bits = spm_bits(h, SPM_F);
+    spm_aword *bits = spm_bits(h);
     uint32_t end = start + n;
     for (uint32_t hi = end; hi > start;) {
         uint32_t lo = (hi - 1) / SPM_HALF * SPM_HALF;

@@ -3,12 +3,19 @@
  * Memory picture (metadata inline; with a separate meta area the first part
  * lives there instead):
  *
- *   [struct mc_spm][F/E words][P words][locks] ...pad... [block 0][block 1]...
+ *   [struct mc_spm][block-state words][locks] ...pad... [block 0][block 1]...
  *
- * F: 1 = block free. E: 1 = block is the last of an allocated unit (a run
- * of whole blocks, or a split block, which is a unit of one). P: 1 = block
- * is split into buddy regions; its coalesce tag is in its first leaf.
- * F and E of a block sit side by side in one word (bits 2j and 2j+1), so
+ * Two bits per block, side by side in one word (bits 2j and 2j+1):
+ *
+ *   F E
+ *   1 0  free
+ *   0 0  inside a run of whole blocks, not its last block
+ *   0 1  the last block of a run (an "end mark")
+ *   1 1  split into buddy regions; its coalesce tag is in its first leaf
+ *
+ * "Free" is F and not E, "split" is F and E, "ends a unit" is E: each is
+ * one shift-and-mask on a word, so scans stay word-at-a-time. The pair of a
+ * block lives in one word, so
  * "claim the run and mark its end" and "unmark the end and free the run"
  * are each one atomic step on the last word: another thread looking at the
  * block before its own run (to tell a run start from an interior pointer)
@@ -26,6 +33,8 @@
 #include "memcarve/spm.h"
 
 typedef unsigned long spm_word;
+/* The three questions a block's bit pair answers: free, ends a unit,
+ * split. Setting SPM_P sets the F bit of a block that ends a unit. */
 enum { SPM_F = 0, SPM_E = 1, SPM_P = 2 };
 typedef _Atomic unsigned long spm_aword;
 #define SPM_WBITS ((uint32_t)(sizeof(spm_word) * CHAR_BIT))
@@ -38,7 +47,8 @@ typedef _Atomic unsigned long spm_aword;
 #define SPM_HALF (SPM_WBITS / 2u)
 #define SPM_EVEN (~(spm_word)0 / 3u)
 
-/* The whole mutable state: 64 bytes on LP64, 52 on ILP32. */
+/* The whole mutable state: 64 bytes on LP64, 56 on ILP32. Byte counts fit
+ * 32 bits because init caps the capacity below 4 GiB. */
 struct mc_spm {
     uint8_t *base;                    /* block 0; aligned to min(B, 64)  */
     uint32_t nblocks, nwords;         /* nwords: F/E words               */
@@ -46,7 +56,12 @@ struct mc_spm {
     uint8_t bshift, mshift, nclasses, flags;
     _Atomic uint32_t hint;            /* F words before it are all zero  */
     _Atomic uint32_t live;
-    _Atomic size_t used, peak;
+    _Atomic uint32_t used, peak;
+    /* Single-threaded eager heaps keep one empty split block instead of
+     * returning it to the bitmap at once, so a workload that frees and
+     * re-allocates one small region does not re-split a block every time.
+     * SPM_NIL when none; released as soon as a whole-block request fails. */
+    uint32_t spare;
 };
 
 /* The coalesce tag at the start of a split block. split bit n: buddy-tree
@@ -70,19 +85,35 @@ typedef struct spm_loc {
     uint32_t cls;    /* region: size class (0 = min region)        */
 } spm_loc;
 
-static inline bool spm_threaded(const mc_spm *h) { return (h->flags & SPM_THREADS) != 0; }
+/* -DMC_SPM_MINIMAL builds the single-threaded, eager-only core: every test
+ * of a flag below folds to false, so the lock, CAS and deferred paths are
+ * not compiled at all (the .text budget of a scratch-pad target), and init
+ * refuses those flags with MC_ERR_UNSUPPORTED. */
+#ifdef MC_SPM_MINIMAL
+#define SPM_SUPPORTED 0u
+#else
+#define SPM_SUPPORTED ((unsigned)MC_SPM_DEFERRED | SPM_THREADS)
+#endif
 
-static inline spm_aword *spm_bits(const mc_spm *h, int which)
+static inline bool spm_has(const mc_spm *h, unsigned flag) { return (h->flags & flag & SPM_SUPPORTED) != 0; }
+static inline bool spm_threaded(const mc_spm *h) { return spm_has(h, SPM_THREADS); }
+
+static inline spm_aword *spm_bits(const mc_spm *h)
 {
-    spm_aword *fe = (spm_aword *)(void *)((uint8_t *)(uintptr_t)h + sizeof(mc_spm));
-    return which == SPM_P ? fe + h->nwords : fe;
+    return (spm_aword *)(void *)((uint8_t *)(uintptr_t)h + sizeof(mc_spm));
 }
-
-static inline uint32_t spm_pwords(const mc_spm *h) { return (h->nblocks + SPM_WBITS - 1) / SPM_WBITS; }
 
 static inline _Atomic unsigned char *spm_locks(const mc_spm *h)
 {
-    return (_Atomic unsigned char *)(void *)(spm_bits(h, SPM_P) + spm_pwords(h));
+    return (_Atomic unsigned char *)(void *)(spm_bits(h) + h->nwords);
+}
+
+/* Turns a block-state word into one bit per block (at the even positions)
+ * answering `which`. */
+static inline spm_word spm_answer(spm_word w, int which)
+{
+    spm_word a = which == SPM_E ? w >> 1 : which == SPM_F ? w & ~(w >> 1) : w & (w >> 1);
+    return a & SPM_EVEN;
 }
 
 static inline size_t spm_block_size(const mc_spm *h) { return (size_t)1 << h->bshift; }
@@ -114,8 +145,6 @@ SPM_RMW(spm_u32_or, uint32_t, or)
 SPM_RMW(spm_u32_and, uint32_t, and)
 SPM_RMW(spm_u32_add, uint32_t, add)
 SPM_RMW(spm_u32_sub, uint32_t, sub)
-SPM_RMW(spm_size_add, size_t, add)
-SPM_RMW(spm_size_sub, size_t, sub)
 
 /* Moves the hint from `seen` to `to`. Threaded heaps only move it if nobody
  * else did meanwhile; the hint is advice there, checked by a rescan. */
@@ -133,21 +162,18 @@ static inline uint32_t spm_load32(const mc_spm *h, const _Atomic uint32_t *p)
     return atomic_load_explicit(p, spm_threaded(h) ? memory_order_acquire : memory_order_relaxed);
 }
 
-/* The word holding bit `which` of block i, and that bit's mask. */
+/* The word holding the bits of block i, and the mask of its F bit (SPM_F,
+ * SPM_P) or E bit (SPM_E): the bit that spm_bit_set changes. */
 static inline spm_aword *spm_bit_at(const mc_spm *h, int which, uint32_t i, spm_word *mask)
 {
-    if (which == SPM_P) {
-        *mask = (spm_word)1 << (i % SPM_WBITS);
-        return &spm_bits(h, SPM_P)[i / SPM_WBITS];
-    }
-    *mask = (spm_word)1 << (2u * (i % SPM_HALF) + (uint32_t)which);
-    return &spm_bits(h, SPM_F)[i / SPM_HALF];
+    *mask = (spm_word)1 << (2u * (i % SPM_HALF) + (which == SPM_E));
+    return &spm_bits(h)[i / SPM_HALF];
 }
 
 static inline bool spm_bit(const mc_spm *h, int which, uint32_t i)
 {
-    spm_word m;
-    return (atomic_load_explicit(spm_bit_at(h, which, i, &m), memory_order_relaxed) & m) != 0;
+    spm_word w = atomic_load_explicit(&spm_bits(h)[i / SPM_HALF], memory_order_relaxed);
+    return (spm_answer(w, which) >> (2u * (i % SPM_HALF))) & 1u;
 }
 
 static inline void spm_bit_set(const mc_spm *h, int which, uint32_t i, bool on)
@@ -166,17 +192,38 @@ static inline uint32_t spm_ceil_log2(size_t x)
     return x <= 1 ? 0u : (uint32_t)(sizeof(size_t) * CHAR_BIT) - (uint32_t)__builtin_clzl((unsigned long)(x - 1));
 }
 
-/* Locks: spin locks in the metadata, so a heap needs no pthread objects and
- * no destroy. Lock k guards free list k (FINE); COARSE uses lock 0 only. */
-void spm_lock(const mc_spm *h, uint32_t k);
-void spm_unlock(const mc_spm *h, uint32_t k);
+/* First block >= from whose answer to `which` is !flip, or nblocks. Pairs
+ * past nblocks are always 0 0 (not free), so inverted scans are clamped. */
+static inline uint32_t spm_scan(const mc_spm *h, int which, uint32_t from, spm_word flip)
+{
+    if (from >= h->nblocks) return h->nblocks;
+    const spm_aword *bits = spm_bits(h);
+    uint32_t wi = from / SPM_HALF;
+    spm_word w = (spm_answer(atomic_load_explicit(&bits[wi], memory_order_relaxed), which) ^ flip) & SPM_EVEN &
+                 (~(spm_word)0 << (2u * (from % SPM_HALF)));
+    while (w == 0) {
+        if (++wi >= h->nwords) return h->nblocks;
+        w = (spm_answer(atomic_load_explicit(&bits[wi], memory_order_relaxed), which) ^ flip) & SPM_EVEN;
+    }
+    uint32_t i = wi * SPM_HALF + spm_ctz(w) / 2u;
+    return i < h->nblocks ? i : h->nblocks;
+}
+
+/* Inline so that each caller's constant `which` and `flip` fold away. */
+static inline uint32_t spm_next_set(const mc_spm *h, int which, uint32_t from)
+{
+    return spm_scan(h, which, from, 0);
+}
+
+static inline uint32_t spm_next_clear(const mc_spm *h, int which, uint32_t from)
+{
+    return spm_scan(h, which, from, ~(spm_word)0);
+}
 
 /* spm_bitmap.c: whole-block runs. */
 uint32_t spm_find_run(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase);
 bool spm_claim(mc_spm *h, uint32_t start, uint32_t n);
 void spm_release(mc_spm *h, uint32_t start, uint32_t n);
-uint32_t spm_next_set(const mc_spm *h, int which, uint32_t from);
-uint32_t spm_next_clear(const mc_spm *h, int which, uint32_t from);
 uint32_t spm_take_blocks(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase);
 
 /* spm_region.c: buddy regions inside split blocks. */
@@ -185,9 +232,22 @@ void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls);
 uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t leaf, uint32_t *cls);
 uint32_t spm_empty_pattern(const mc_spm *h);
 void spm_coalesce_all(mc_spm *h);
+bool spm_drop_spare(mc_spm *h);
+bool spm_spare_empty(const mc_spm *h);
 
-/* spm_heap.c */
+/* spm_heap.c: the alloc/free core. */
 mc_status spm_locate(const mc_spm *h, const void *p, spm_loc *loc);
 void spm_account(mc_spm *h, size_t bytes, bool alloc);
+void spm_note_peak(mc_spm *h, uint32_t now);
+void *spm_alloc_blocks(mc_spm *h, size_t n, uint32_t step, uint32_t phase);
+size_t spm_loc_size(const mc_spm *h, const spm_loc *loc);
+void spm_free_located(mc_spm *h, const spm_loc *loc);
+
+/* spm_init.c */
+size_t spm_layout_bytes(size_t blocks, unsigned flags);
+
+/* Runs are block-aligned; regions never need more than 64-byte alignment,
+ * and a larger base alignment would only waste precious bytes. */
+static inline size_t spm_base_align(size_t block) { return block < 64 ? block : 64; }
 
 #endif

@@ -17,7 +17,9 @@
 
 #include <sched.h>
 
-void spm_lock(const mc_spm *h, uint32_t k)
+/* Spin locks in the metadata, so a heap needs no pthread objects and no
+ * destroy. Lock k guards free list k (FINE); COARSE uses lock 0 only. */
+static void spm_lock(const mc_spm *h, uint32_t k)
 {
     _Atomic unsigned char *l = &spm_locks(h)[k];
     while (atomic_exchange_explicit(l, 1, memory_order_acquire)) {
@@ -26,29 +28,29 @@ void spm_lock(const mc_spm *h, uint32_t k)
     }
 }
 
-void spm_unlock(const mc_spm *h, uint32_t k)
+static void spm_unlock(const mc_spm *h, uint32_t k)
 {
     atomic_store_explicit(&spm_locks(h)[k], 0, memory_order_release);
 }
 
 static void class_lock(const mc_spm *h, uint32_t k)
 {
-    if (h->flags & MC_SPM_THREADS_FINE) spm_lock(h, k);
+    if (spm_has(h, MC_SPM_THREADS_FINE)) spm_lock(h, k);
 }
 
 static void class_unlock(const mc_spm *h, uint32_t k)
 {
-    if (h->flags & MC_SPM_THREADS_FINE) spm_unlock(h, k);
+    if (spm_has(h, MC_SPM_THREADS_FINE)) spm_unlock(h, k);
 }
 
 static void coarse_lock(const mc_spm *h)
 {
-    if (h->flags & MC_SPM_THREADS_COARSE) spm_lock(h, 0);
+    if (spm_has(h, MC_SPM_THREADS_COARSE)) spm_lock(h, 0);
 }
 
 static void coarse_unlock(const mc_spm *h)
 {
-    if (h->flags & MC_SPM_THREADS_COARSE) spm_unlock(h, 0);
+    if (spm_has(h, MC_SPM_THREADS_COARSE)) spm_unlock(h, 0);
 }
 
 static void lock_all(const mc_spm *h)
@@ -166,7 +168,7 @@ void *spm_region_alloc(mc_spm *h, uint32_t cls)
     while ((p = take_region(h, cls)) == NULL) {
         if (new_split_block(h)) continue;
         /* Deferred heaps pay for coalescing only when they run short. */
-        if (coalesced || !(h->flags & MC_SPM_DEFERRED)) break;
+        if (coalesced || !spm_has(h, MC_SPM_DEFERRED)) break;
         coalesce_locked(h);
         coalesced = true;
     }
@@ -189,12 +191,17 @@ static bool take_buddy(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
 }
 
 /* Caller holds every class lock (or the coarse one). */
+static bool block_empty(const mc_spm *h, uint32_t block)
+{
+    const spm_tag *t = spm_tag_of(h, block);
+    uint32_t e = spm_empty_pattern(h);
+    return spm_bit(h, SPM_P, block) && spm_load32(h, &t->split) == e && spm_load32(h, &t->free) == e;
+}
+
 static bool release_if_empty_locked(mc_spm *h, uint32_t block)
 {
     spm_tag *t = spm_tag_of(h, block);
-    uint32_t e = spm_empty_pattern(h);
-    if (!spm_bit(h, SPM_P, block) || spm_load32(h, &t->split) != e || spm_load32(h, &t->free) != e)
-        return false;
+    if (!block_empty(h, block)) return false;
     for (uint32_t c = 0; c < h->nclasses; ++c) unlink_region(h, c, offset_of(h, block, 1u << c));
     atomic_store_explicit(&t->split, 0, memory_order_relaxed);
     atomic_store_explicit(&t->free, 0, memory_order_relaxed);
@@ -203,12 +210,40 @@ static bool release_if_empty_locked(mc_spm *h, uint32_t block)
     return true;
 }
 
+/* Caller holds every class lock. A single-threaded heap parks the block as
+ * the spare and releases the previous spare instead, if that is still
+ * empty; threaded heaps release at once (the spare would need a lock on the
+ * whole-block path). */
+static void park_or_release(mc_spm *h, uint32_t block)
+{
+    if (!spm_threaded(h)) {
+        uint32_t old = h->spare;
+        h->spare = block;
+        if (old == SPM_NIL || old == block) return;
+        block = old;
+    }
+    release_if_empty_locked(h, block);
+}
+
+bool spm_drop_spare(mc_spm *h)
+{
+    uint32_t b = h->spare;
+    if (spm_threaded(h) || b == SPM_NIL) return false;
+    h->spare = SPM_NIL;
+    return release_if_empty_locked(h, b);
+}
+
+bool spm_spare_empty(const mc_spm *h)
+{
+    return !spm_threaded(h) && h->spare != SPM_NIL && block_empty(h, h->spare);
+}
+
 void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls)
 {
     coarse_lock(h);
     class_lock(h, cls);
     uint32_t k = cls;
-    if (!(h->flags & MC_SPM_DEFERRED)) {
+    if (!spm_has(h, MC_SPM_DEFERRED)) {
         while (take_buddy(h, block, leaf, k)) {
             class_lock(h, k + 1);
             class_unlock(h, k);
@@ -219,12 +254,12 @@ void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls)
     }
     add_free(h, block, leaf, k);
     /* Read under lock k: nobody can release (and reuse) the block meanwhile. */
-    bool empty = !(h->flags & MC_SPM_DEFERRED) &&
+    bool empty = !spm_has(h, MC_SPM_DEFERRED) &&
                  spm_load32(h, &spm_tag_of(h, block)->free) == spm_empty_pattern(h);
     class_unlock(h, k);
     if (empty) {
         lock_all(h);
-        release_if_empty_locked(h, block);
+        park_or_release(h, block);
         unlock_all(h);
     }
     coarse_unlock(h);
@@ -242,6 +277,10 @@ uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t leaf, uint32_
     return (node - (1u << (h->nclasses - k))) << k;
 }
 
+#ifdef MC_SPM_MINIMAL
+/* Eager heaps leave nothing to merge (check() holds them to it). */
+static void coalesce_locked(mc_spm *h) { (void)h; }
+#else
 /* One pass per class, smallest first, so merged regions can merge again in
  * the next class; then empty blocks go back to the bitmap. */
 static void coalesce_locked(mc_spm *h)
@@ -269,6 +308,7 @@ static void coalesce_locked(mc_spm *h)
         release_if_empty_locked(h, b);
     unlock_all(h);
 }
+#endif
 
 void spm_coalesce_all(mc_spm *h)
 {

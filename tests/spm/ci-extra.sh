@@ -2,13 +2,15 @@
 # Extra CI for the spm module, run from the repo root:
 #   1. the two-thread stress test under ThreadSanitizer (clang, else gcc);
 #   2. a -m32 build of the module with its tests (needs gcc-multilib,
-#      installed here if missing; SKIPPED with the reason if apt fails).
+#      installed here if missing; SKIPPED with the reason if apt fails);
+#   3. the -DMC_SPM_MINIMAL core (single-threaded, eager) compiles
+#      warning-free with gcc and clang at -Os; its .text size is printed.
 # $1, if given, is a scratch-directory prefix. Prints PASS/FAIL per step and
 # exits non-zero on any failure.
 set -u
 out="${1:-/tmp/spm-ci}-spm-extra"
 rm -rf "$out" && mkdir -p "$out" || exit 1
-srcs="src/spm/spm_bitmap.c src/spm/spm_check.c src/spm/spm_heap.c src/spm/spm_region.c src/common/error.c tests/common/check.c"
+srcs="$(echo src/spm/*.c) src/common/error.c tests/common/check.c"
 flags="-std=c17 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic -Werror -O1 -g -Iinclude -Isrc -Itests/common"
 status=0
 
@@ -38,4 +40,14 @@ else
     done
     if [ $ok = 1 ]; then echo "spm ci-extra: -m32 build and tests: PASS"; else echo "spm ci-extra: -m32 build and tests: FAIL"; status=1; fi
 fi
+ok=1
+for c in gcc clang; do
+    command -v $c >/dev/null 2>&1 || continue
+    for f in spm_bitmap spm_region spm_heap; do
+        $c $flags -Os -DMC_SPM_MINIMAL -c src/spm/$f.c -o "$out/min_${c}_$f.o" || ok=0
+    done
+    [ $ok = 1 ] && size "$out"/min_*.o | awk -v c=$c 'NR > 1 { t += $1 } END { print "spm ci-extra: MC_SPM_MINIMAL core .text (" c " -Os): " t " bytes" }'
+    rm -f "$out"/min_*.o
+done
+if [ $ok = 1 ]; then echo "spm ci-extra: MC_SPM_MINIMAL core build: PASS"; else echo "spm ci-extra: MC_SPM_MINIMAL core build: FAIL"; status=1; fi
 exit $status

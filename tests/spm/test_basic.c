@@ -166,6 +166,34 @@ static void test_aligned(void)
     expect_ok(inl);
 }
 
+/* Init puts the base on a block boundary whenever the slack allows it; then
+ * every alignment A with A + size <= capacity is some free block start's, so
+ * aligned requests must succeed whatever the region's own address. */
+static void test_aligned_any_region(void)
+{
+    size_t on_block = 0, tried = 0;
+    for (size_t b = 128; b <= 256; b *= 2) {
+        for (size_t off = 0; off < 2 * b; off += 8, ++tried) {
+            mc_spm_config c = {b, 0, NULL, 0};
+            mc_spm *h;
+            size_t size = 16 * b + b / 2;
+            CHECK(mc_spm_init(&h, arena + off, size, &c, NULL) == MC_OK);
+            uintptr_t base = (uintptr_t)h->base, up = (base + b - 1) & ~(uintptr_t)(b - 1);
+            /* Off a block boundary only when moving there would cost a block. */
+            CHECK(base % b == 0 || up + (size_t)h->nblocks * b > (uintptr_t)(arena + off + size));
+            if (base % b) continue;
+            ++on_block;
+            for (size_t a = 128; a + b <= (size_t)h->nblocks * b; a *= 2) {
+                void *p = mc_spm_alloc_aligned(h, a, 100);
+                CHECK(p != NULL && ((uintptr_t)p & (a - 1)) == 0);
+                CHECK(mc_spm_free(h, p) == MC_OK);
+            }
+            expect_ok(h);
+        }
+    }
+    CHECK(on_block * 2 >= tried); /* half a block of slack: half the offsets */
+}
+
 static void test_realloc(void)
 {
     mc_spm *h = make(8192, 128, 0);
@@ -243,13 +271,71 @@ static void test_deferred(void)
     expect_ok(h);
 }
 
+/* A split block is "F and E" in the bit pair: whole-block searches must
+ * treat it as taken, and it must count as free again once it empties. */
+static void test_split_block_state(void)
+{
+    mc_spm *h = make(4096, 64, 0);
+    size_t n = h->nblocks;
+    void *small = mc_spm_alloc(h, 8);
+    CHECK(small != NULL && spm_bit(h, SPM_P, 0) && !spm_bit(h, SPM_F, 0) && spm_bit(h, SPM_E, 0));
+    void *rest = mc_spm_alloc(h, (n - 1) * 64);
+    CHECK(rest != NULL && rest != small);
+    CHECK(mc_spm_alloc(h, 64) == NULL); /* the split block is not free */
+    expect_ok(h);
+    CHECK(mc_spm_free(h, rest) == MC_OK);
+    CHECK(mc_spm_free(h, small) == MC_OK);
+    expect_ok(h);
+    CHECK(mc_spm_alloc(h, n * 64) != NULL);
+    expect_ok(h);
+}
+
+/* A single-threaded eager heap keeps one emptied split block as a spare:
+ * check() accepts exactly that one, statistics count it as free, and a
+ * whole-block request that needs it gets it. Threaded heaps keep none. */
+static void test_spare_block(void)
+{
+    mc_spm *h = make(4096, 64, 0);
+    mc_spm_stats s;
+    void *a = mc_spm_alloc(h, 8), *b = mc_spm_alloc(h, 32);
+    void *c = mc_spm_alloc(h, 32); /* the second 32-byte region: a new block */
+    CHECK(a && b && c);
+    CHECK(mc_spm_free(h, a) == MC_OK && mc_spm_free(h, b) == MC_OK);
+    CHECK(h->spare == 0 && spm_bit(h, SPM_P, 0)); /* parked, not released */
+    expect_ok(h);
+    CHECK(mc_spm_free(h, c) == MC_OK); /* block 1 empties: block 0 goes back */
+    CHECK(h->spare == 1 && !spm_bit(h, SPM_P, 0) && spm_bit(h, SPM_F, 0));
+    expect_ok(h);
+    mc_spm_get_stats(h, &s);
+    CHECK_EQ_I64(s.largest_free, s.capacity);
+    CHECK_EQ_I64(s.used_bytes, 0);
+    void *all = mc_spm_alloc(h, s.capacity);
+    CHECK(all != NULL && h->spare == SPM_NIL);
+    expect_ok(h);
+    /* A second empty block next to a live spare would be a leak. */
+    CHECK(mc_spm_free(h, all) == MC_OK);
+    a = mc_spm_alloc(h, 8);
+    CHECK(mc_spm_free(h, a) == MC_OK);
+    h->spare = SPM_NIL;
+    CHECK(mc_spm_check(h, NULL) == MC_ERR_INVALID);
+
+    h = make(4096, 64, MC_SPM_THREADS_COARSE);
+    a = mc_spm_alloc(h, 8);
+    CHECK(mc_spm_free(h, a) == MC_OK);
+    CHECK(h->spare == SPM_NIL && spm_bit(h, SPM_F, 0));
+    expect_ok(h);
+}
+
 int main(void)
 {
+    test_split_block_state();
+    test_spare_block();
     test_init_errors();
     test_zero_huge();
     test_exhaustion();
     test_misuse();
     test_aligned();
+    test_aligned_any_region();
     test_realloc();
     test_corruption_detected();
     test_deferred();
