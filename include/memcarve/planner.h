@@ -75,7 +75,8 @@ size_t mc_problem_count(const mc_problem *problem);
 const mc_buffer *mc_problem_buffer(const mc_problem *problem, size_t index);
 
 /* The LOAD lower bound: the largest total size of buffers alive (and not in
- * a window-less gap; windows count their width) at any one time. */
+ * a window-less gap; windows count their width) at any one time. Returns -1
+ * only when memory runs out. */
 int64_t mc_problem_load(const mc_problem *problem);
 
 /* Checks what depends on the capacity: capacity > 0, every buffer fits
@@ -90,7 +91,8 @@ mc_status mc_problem_check_capacity(const mc_problem *problem, int64_t capacity,
  * capacity, fixed offsets kept, and no two buffers overlapping in both time
  * and address (gaps and windows respected). It shares no code with the
  * solver. On failure `err` names the first offending buffer(s). `height_out`
- * (may be NULL) receives max(offset + size), 0 for an empty problem. */
+ * (may be NULL) receives the height: max(offset + size) over all buffers,
+ * 0 for an empty problem, so a layout fits a capacity iff height <= it. */
 mc_status mc_validate(const mc_problem *problem, int64_t capacity, const int64_t *offsets,
                       int64_t *height_out, mc_error *err);
 
