@@ -51,24 +51,17 @@ void mc_search_set(searcher *s, int64_t *cell, int64_t value)
     *cell = value;
 }
 
-static void record_move(searcher *s, order_move move)
-{
-    if (s->moves_len == s->moves_cap &&
-        !grow((void **)&s->moves, &s->moves_cap, sizeof(order_move), &s->out_of_memory))
-        return;
-    s->moves[s->moves_len++] = move;
-}
-
 undo_mark mc_search_mark(const searcher *s)
 {
-    return (undo_mark){s->log_len, s->moves_len, {s->hash[0], s->hash[1]}};
+    return (undo_mark){s->log_len, s->changes_len, s->saved_len, {s->hash[0], s->hash[1]}};
 }
 
-static void unmove(searcher *s, const order_move *mv);
+static void unreorder(searcher *s, const order_change *change);
 
 void mc_search_undo(searcher *s, undo_mark mark)
 {
-    while (s->moves_len > mark.moves) unmove(s, &s->moves[--s->moves_len]);
+    while (s->changes_len > mark.changes) unreorder(s, &s->changes[--s->changes_len]);
+    s->saved_len = mark.saved;
     while (s->log_len > mark.cells) {
         change *c = &s->log[--s->log_len];
         *c->cell = c->old;
@@ -111,52 +104,97 @@ bool mc_search_entry_before(entry x, entry y)
     return x.offset < y.offset || (x.offset == y.offset && x.tie < y.tie);
 }
 
-/* Moves the entry at `from` to `to` in a list, shifting those between. */
-static void shift(searcher *s, order_list *list, size_t from, size_t to, entry e)
+static int compare_saved(const void *a, const void *b)
+{
+    const saved_entry *x = a, *y = b;
+    return (x->position > y->position) - (x->position < y->position);
+}
+
+static int compare_fresh(const void *a, const void *b)
+{
+    const entry *x = a, *y = b;
+    return mc_search_entry_before(*x, *y) ? -1 : mc_search_entry_before(*y, *x) ? 1 : 0;
+}
+
+/* Drops the entries of moving buffers from a list, keeping the order. */
+static size_t compact(searcher *s, order_list *list, size_t from)
 {
     entry *items = s->entries + list->base;
-    if (from < to)
-        for (size_t i = from; i < to; ++i) {
-            items[i] = items[i + 1];
-            s->position[items[i].buffer] = (int64_t)i;
-        }
-    else
-        for (size_t i = from; i > to; --i) {
-            items[i] = items[i - 1];
-            s->position[items[i].buffer] = (int64_t)i;
-        }
-    items[to] = e;
-    s->position[e.buffer] = (int64_t)to;
+    size_t kept = from;
+    for (size_t i = from; i < list->len; ++i)
+        if (s->moving[items[i].buffer] != s->moving_now) items[kept++] = items[i];
+    return kept;
 }
 
-static void order_remove(searcher *s, order_list *list, size_t k)
+static void renumber(searcher *s, const order_list *list, size_t from)
 {
-    entry e = s->entries[list->base + k];
-    shift(s, list, k, list->len - 1, e);
-    --list->len;
-    record_move(s, (order_move){list, (int64_t)k, -1, e});
-}
-
-/* b's key grew: slide it towards the end to its sorted place. */
-static void order_raise(searcher *s, order_list *list, int32_t b)
-{
-    size_t from = (size_t)s->position[b], to = from;
-    entry old = s->entries[list->base + from], now = mc_search_entry_of(s, b);
     const entry *items = s->entries + list->base;
-    while (to + 1 < list->len && mc_search_entry_before(items[to + 1], now)) ++to;
-    shift(s, list, from, to, now);
-    record_move(s, (order_move){list, (int64_t)from, (int64_t)to, old});
+    for (size_t i = from; i < list->len; ++i) s->position[items[i].buffer] = (int64_t)i;
 }
 
-static void unmove(searcher *s, const order_move *mv)
+static void next_stamp(searcher *s)
 {
-    order_list *list = mv->list;
-    if (mv->to < 0) {
-        ++list->len;
-        shift(s, list, list->len - 1, (size_t)mv->from, mv->old);
-    } else {
-        shift(s, list, (size_t)mv->to, (size_t)mv->from, mv->old);
+    if (++s->moving_now == 0) { /* wrapped: forget every old mark */
+        memset(s->moving, 0, ((size_t)s->m->count + 1) * sizeof(uint32_t));
+        s->moving_now = 1;
     }
+}
+
+/* After placing the entry at k and raising `count` buffers: remove the
+ * placed entry, re-sort the raised ones and merge them back, in one pass
+ * over the part of the list at or after the first entry that moved (keys
+ * only grow, so nothing lands earlier). The old entries are saved for undo. */
+static void reorder(searcher *s, order_list *list, size_t k, size_t count)
+{
+    size_t first = s->saved_len, moved = count + 1;
+    while (s->saved_len + moved > s->saved_cap)
+        if (!grow((void **)&s->saved, &s->saved_cap, sizeof(saved_entry), &s->out_of_memory)) return;
+    if (s->changes_len == s->changes_cap &&
+        !grow((void **)&s->changes, &s->changes_cap, sizeof(order_change), &s->out_of_memory))
+        return;
+    entry *items = s->entries + list->base;
+    next_stamp(s);
+    s->saved[s->saved_len++] = (saved_entry){(int64_t)k, items[k]};
+    s->moving[items[k].buffer] = s->moving_now;
+    for (size_t j = 0; j < count; ++j) {
+        int32_t c = s->raised[j];
+        s->saved[s->saved_len++] = (saved_entry){s->position[c], items[s->position[c]]};
+        s->moving[c] = s->moving_now;
+        s->fresh[j] = mc_search_entry_of(s, c);
+    }
+    qsort(s->saved + first, moved, sizeof(saved_entry), compare_saved);
+    qsort(s->fresh, count, sizeof(entry), compare_fresh);
+    size_t start = (size_t)s->saved[first].position;
+    size_t kept = compact(s, list, start);
+    /* Merge from the back: kept entries [0, kept) and fresh [0, count). */
+    size_t out = kept + count, i = kept, j = count;
+    while (j > 0) {
+        if (i > start && mc_search_entry_before(s->fresh[j - 1], items[i - 1])) items[--out] = items[--i];
+        else items[--out] = s->fresh[--j];
+    }
+    list->len = kept + count;
+    renumber(s, list, start);
+    s->changes[s->changes_len++] = (order_change){list, first, moved};
+}
+
+/* Puts the saved entries back where they stood. */
+static void unreorder(searcher *s, const order_change *change)
+{
+    order_list *list = change->list;
+    entry *items = s->entries + list->base;
+    const saved_entry *saved = s->saved + change->first;
+    next_stamp(s);
+    for (size_t j = 0; j < change->count; ++j) s->moving[saved[j].e.buffer] = s->moving_now;
+    size_t start = (size_t)saved[0].position;
+    size_t kept = compact(s, list, start);
+    size_t out = kept + change->count, i = kept, j = change->count;
+    while (out > start) {
+        --out;
+        if (j > 0 && (size_t)saved[j - 1].position == out) items[out] = saved[--j].e;
+        else items[out] = items[--i];
+    }
+    list->len = kept + change->count;
+    renumber(s, list, start);
 }
 
 /* ------------------------------------------------------ section totals */
@@ -208,7 +246,7 @@ static void mark_sections(searcher *s, int32_t c, size_t *naffected)
 
 /* Raises the minimum offsets of unplaced buffers sharing time with b.
  * Returns false if one was pushed past its fixed offset or out of memory. */
-static bool raise_overlaps(searcher *s, order_list *list, int32_t b, int64_t off, size_t *naffected)
+static bool raise_overlaps(searcher *s, int32_t b, int64_t off, size_t *naffected, size_t *nraised)
 {
     const mc_model *m = s->m;
     bool ok = true;
@@ -222,7 +260,7 @@ static bool raise_overlaps(searcher *s, order_list *list, int32_t b, int64_t off
         if (s->min_offset[c] >= top) continue;
         rehash(s, c, s->min_offset[c], top);
         mc_search_set(s, &s->min_offset[c], top);
-        order_raise(s, list, c);
+        s->raised[(*nraised)++] = c;
         if ((m->fixed_offset[c] >= 0 && top > m->fixed_offset[c]) || top > s->capacity - m->size[c]) ok = false;
         mark_sections(s, c, naffected);
     }
@@ -292,15 +330,15 @@ bool mc_search_place(searcher *s, order_list *list, size_t k)
     int32_t b = e.buffer;
     rehash(s, b, s->min_offset[b], INT64_MIN);
     mc_search_set(s, &s->offset[b], e.offset);
-    order_remove(s, list, k);
     leave_sections(s, b);
     s->solution[b] = e.offset;
     if (++s->stamp_now == 0) { /* wrapped: forget every old mark */
         memset(s->stamp, 0, (size_t)s->m->section_count * sizeof(uint32_t));
         s->stamp_now = 1;
     }
-    size_t naffected = 0;
-    bool ok = raise_overlaps(s, list, b, e.offset, &naffected);
+    size_t naffected = 0, nraised = 0;
+    bool ok = raise_overlaps(s, b, e.offset, &naffected, &nraised);
+    reorder(s, list, k, nraised);
     return update_sections(s, b, e.offset, naffected) && ok;
 }
 
@@ -368,6 +406,10 @@ bool mc_search_open(searcher *s)
     s->affected = malloc(S * sizeof(int32_t));
     for (s->tree_leaves = 1; s->tree_leaves < S; s->tree_leaves *= 2) {}
     s->tree = calloc(2 * s->tree_leaves, sizeof(int64_t));
+    s->raised = malloc(n * sizeof(int32_t));
+    s->fresh = malloc(n * sizeof(entry));
+    s->moving = calloc(n, sizeof(uint32_t));
+    if (!s->raised || !s->fresh || !s->moving) return false;
     if (!s->min_offset || !s->offset || !s->open_overlaps || !s->rank || !s->position || !s->floor || !s->cuts ||
         !s->sort_keys || !s->members || !s->slot_incidence || !s->incidence_slot || !s->incidence_start ||
         !s->unplaced || !s->stamp || !s->affected || !s->tree)
@@ -395,7 +437,11 @@ void mc_search_close(searcher *s)
     free(s->affected);
     free(s->tree);
     free(s->log);
-    free(s->moves);
+    free(s->changes);
+    free(s->saved);
+    free(s->raised);
+    free(s->fresh);
+    free(s->moving);
     free(s->arena);
     free(s->entries);
     free(s->memo);

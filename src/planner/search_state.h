@@ -33,11 +33,18 @@ typedef struct change {
     int64_t old;
 } change;
 
-typedef struct order_move {
+/* An entry as it was before a placement moved it, and where it stood. */
+typedef struct saved_entry {
+    int64_t position;
+    entry e;
+} saved_entry;
+
+/* One placement's change to a list: saved[first .. first + count) holds the
+ * placed entry and the raised ones as they were, sorted by position. */
+typedef struct order_change {
     order_list *list;
-    int64_t from, to; /* to < 0: the entry at `from` was removed */
-    entry old;
-} order_move;
+    size_t first, count;
+} order_change;
 
 typedef struct fingerprint {
     uint64_t h[2];
@@ -77,8 +84,14 @@ typedef struct searcher {
 
     change *log;
     size_t log_len, log_cap;
-    order_move *moves;
-    size_t moves_len, moves_cap;
+    order_change *changes;
+    size_t changes_len, changes_cap;
+    saved_entry *saved;
+    size_t saved_len, saved_cap;
+    int32_t *raised;     /* scratch: buffers raised by one placement  */
+    entry *fresh;        /* scratch: their new entries                 */
+    uint32_t *moving;    /* per buffer: stamp of the placement moving it */
+    uint32_t moving_now;
 
     int32_t *arena; /* stack of buffer lists; addressed by index, it moves */
     size_t arena_len, arena_cap;
@@ -102,7 +115,7 @@ typedef struct searcher {
 
 /* Undo marks: where both logs stood when a branch was entered. */
 typedef struct undo_mark {
-    size_t cells, moves;
+    size_t cells, changes, saved;
     uint64_t hash[2];
 } undo_mark;
 
