@@ -4,9 +4,13 @@
 
 __extension__ typedef __int128 i128;
 
+/* Dimensions up to 4: the minors of a 4x4 matrix fit in 16 entries. */
+#define REF_DIM_MAX 4
+
 static i128 det_minor(size_t n, const int64_t *m, size_t skip_row, size_t skip_col)
 {
-    int64_t sub[16];
+    int64_t sub[REF_DIM_MAX * REF_DIM_MAX] = {0};
+    if (n == 0 || n > REF_DIM_MAX) return 0;
     size_t k = 0;
     for (size_t i = 0; i < n; ++i)
         for (size_t j = 0; j < n; ++j)
@@ -75,6 +79,7 @@ static void entries(walk *w, size_t pos)
 
 static void diagonal(walk *w, size_t i, int64_t left)
 {
+    if (w->n == 0 || w->n > REF_DIM_MAX || i >= w->n) return;
     if (i + 1 == w->n) {
         w->h[i * w->n + i] = left;
         entries(w, 0);
