@@ -10,5 +10,6 @@ int mc_cmd_spm(int argc, char **argv);     /* scratch-pad heap demo/stat */
 int mc_cmd_cache(int argc, char **argv);   /* caching allocator traces   */
 int mc_cmd_draw(int argc, char **argv);    /* SVG picture of a layout    */
 int mc_cmd_sync(int argc, char **argv);    /* barrier-aware planning     */
+int mc_cmd_gen(int argc, char **argv);     /* synthetic problem files    */
 
 #endif

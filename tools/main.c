@@ -16,6 +16,7 @@ typedef struct command {
 static const command commands[] = {
     {"solve", mc_cmd_solve, "place buffers in memory (MiniMalloc-compatible flags)"},
     {"check", mc_cmd_check, "validate a layout CSV (input columns plus offset)"},
+    {"gen", mc_cmd_gen, "generate a planning problem (transformer, CNN, tiling with known optimum)"},
     {"draw", mc_cmd_draw, "draw a layout as SVG: time across, address up"},
     {"sync", mc_cmd_sync, "GPU shared memory: plan with barriers, promote reuse, insert barriers"},
     {"lattice", mc_cmd_lattice, "smallest modular mapping for array contraction"},
