@@ -37,11 +37,18 @@ static bool should_stop(void *context)
     return interrupted != 0;
 }
 
+/* The live line on a terminal: rewritten in place, cleared at the end. */
 static void show_progress(const mc_progress *p, void *context)
 {
     (void)context;
-    fprintf(stderr, "\r  %.1fs  nodes %" PRIu64 "  best %" PRId64 "  lower bound %" PRId64 "   ", p->seconds, p->nodes,
-            p->best_height, p->lower_bound);
+    char best[32] = "none", gap[32] = "-";
+    if (p->best_height >= 0) {
+        snprintf(best, sizeof best, "%" PRId64, p->best_height);
+        if (p->lower_bound > 0)
+            snprintf(gap, sizeof gap, "%.2f%%", 100.0 * (double)(p->best_height - p->lower_bound) / (double)p->lower_bound);
+    }
+    fprintf(stderr, "\r  %.1f s  nodes %" PRIu64 "  best %s  lower bound %" PRId64 "  gap %s   ", p->seconds, p->nodes,
+            best, p->lower_bound, gap);
 }
 
 typedef struct solve_args {
@@ -262,7 +269,7 @@ static int run_solve(const solve_args *a, const mc_csv *csv)
         mc_error err;
         mc_error_clear(&err);
         mc_status st = run_method(&p, offsets, &r, &err);
-        if (terminal && r.seconds >= p.options.progress_interval) fputc('\n', stderr);
+        if (terminal && r.seconds >= p.options.progress_interval) fputs("\r\033[K", stderr); /* clear it */
         if (st != MC_OK) {
             fprintf(stderr, "memcarve: %s: %s\n", a->input, err.message);
             rc = st == MC_ERR_NOMEM || st == MC_ERR_UNSUPPORTED || st == MC_ERR_INFEASIBLE ? MC_EXIT_FAIL
