@@ -122,4 +122,25 @@ status=$?
 [ "$(cat keep.csv)" = "old contents" ] || fail "a failed run changed the existing output"
 check_run 2 "memcarve: in.csv:2: field 'size'"
 
+# Methods, threads and barriers (sync-aware planning)
+printf '%b' "${H}a,0,2,4\nb,3,5,4\n" >in.csv
+name=unknown-method
+run solve --capacity=12 --input=in.csv --output=out.csv --method=fastest
+check_run 2 "expected one of auto, exact"
+name=stack-without-syncs
+run solve --capacity=12 --input=in.csv --output=out.csv --method=stack
+check_run 2 "--method=stack needs --syncs"
+name=threads-out-of-range
+run solve --capacity=12 --input=in.csv --output=out.csv --threads=3
+check_run 2 "--threads: expected 1 or 2"
+for case in "unsorted:4\n2\n:syncs.txt:3" "duplicate:2\n2\n:syncs.txt:2" "negative:-1\n:syncs.txt:1" \
+            "not-a-number:two\n:syncs.txt:1"; do
+    name=syncs-${case%%:*}
+    rest=${case#*:}
+    printf '%b' "${rest%%:*}" >syncs.txt
+    run solve --capacity=12 --input=in.csv --output=out.csv --syncs=syncs.txt
+    rm -f syncs.txt
+    check_run 2 "${rest#*:}"
+done
+
 finish cli_bad_input
