@@ -133,7 +133,7 @@ check_run 2 "--method=stack needs --syncs"
 name=threads-out-of-range
 run solve --capacity=12 --input=in.csv --output=out.csv --threads=3
 check_run 2 "--threads: expected 1 or 2"
-for case in "unsorted:4\n2\n:syncs.txt:3" "duplicate:2\n2\n:syncs.txt:2" "negative:-1\n:syncs.txt:1" \
+for case in "unsorted:4\n2\n:syncs.txt:2" "duplicate:2\n2\n:syncs.txt:2" "negative:-1\n:syncs.txt:1" \
             "not-a-number:two\n:syncs.txt:1"; do
     name=syncs-${case%%:*}
     rest=${case#*:}
