@@ -112,10 +112,8 @@ static int parse_solve_args(int argc, char **argv, int first, solve_args *a)
     return MC_EXIT_OK;
 }
 
-/* One line: the outcome, then the numbers a user compares. In decision
- * mode a layout answers the question, so "proven" is said only when
- * minimizing. */
-static void print_report(const mc_report *r, const char *method, bool minimize, FILE *out)
+/* One line: the outcome, then the numbers a user compares. */
+static void print_report(const mc_report *r, const char *method, FILE *out)
 {
     const char *what = r->outcome == MC_OUTCOME_SOLVED       ? "solved"
                        : r->outcome == MC_OUTCOME_INFEASIBLE ? "infeasible"
@@ -125,12 +123,11 @@ static void print_report(const mc_report *r, const char *method, bool minimize, 
     double gap = r->height >= 0 && r->lower_bound > 0
                      ? 100.0 * (double)(r->height - r->lower_bound) / (double)r->lower_bound
                      : 0;
-    char proof[32] = "";
-    if (minimize) snprintf(proof, sizeof proof, ", proven %s", r->proven_optimal ? "yes" : "no");
     fprintf(out,
-            "memcarve: %s (%s): height %" PRId64 ", LOAD %" PRId64 ", lower bound %" PRId64 ", gap %.2f%%%s, nodes %" PRIu64
-            ", %.3f s\n",
-            what, method, r->height, r->load, r->lower_bound, gap, proof, r->nodes, r->seconds);
+            "memcarve: %s (%s): height %" PRId64 ", LOAD %" PRId64 ", lower bound %" PRId64 ", gap %.2f%%, "
+            "proven optimal %s, nodes %" PRIu64 ", %.3f s\n",
+            what, method, r->height, r->load, r->lower_bound, gap, r->proven_optimal ? "yes" : "no", r->nodes,
+            r->seconds);
 }
 
 /* What a method needs besides the problem. */
@@ -220,7 +217,7 @@ static int finish(const solve_args *a, const plan *p, const mc_csv *csv, const i
     const char *method = mc_method_name(p->method);
     if (r->outcome != MC_OUTCOME_SOLVED) {
         fprintf(stderr, "memcarve: %s: %s\n", a->input, r->reason);
-        if (!a->quiet) print_report(r, method, a->minimize, stderr);
+        if (!a->quiet) print_report(r, method, stderr);
         return MC_EXIT_FAIL;
     }
     if (mc_validate(p->problem, a->capacity, offsets, NULL, &err) != MC_OK) {
@@ -228,7 +225,7 @@ static int finish(const solve_args *a, const plan *p, const mc_csv *csv, const i
         return MC_EXIT_FAIL;
     }
     if (a->validate) fprintf(stderr, "memcarve: validation PASS, height %" PRId64 "\n", r->height);
-    if (!a->quiet) print_report(r, method, a->minimize, stderr);
+    if (!a->quiet) print_report(r, method, stderr);
     if (a->svg && mc_svg_write_file(mc_csv_problem(csv), offsets, a->capacity, p->barriers, a->svg, &err) != MC_OK) {
         fprintf(stderr, "memcarve: %s\n", err.message);
         return MC_EXIT_FAIL;

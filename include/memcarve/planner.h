@@ -135,9 +135,9 @@ typedef struct mc_report {
     int64_t height;          /* of the layout returned; -1 if none          */
     int64_t load;            /* the LOAD lower bound                        */
     int64_t lower_bound;     /* best proven lower bound on the height       */
-    bool proven_optimal;     /* height == smallest possible (minimize), or
-                                any layout found in decision mode counts as
-                                an answer to the decision                   */
+    bool proven_optimal;     /* height equals a proven lower bound: no
+                                layout is lower (in either mode; in decision
+                                mode the outcome answers the question)      */
     uint64_t nodes;          /* search nodes visited                        */
     double seconds;
     char reason[160];        /* one line: why infeasible / what stopped it  */

@@ -203,7 +203,7 @@ static mc_search_result minimize(driver *d)
     return MC_SEARCH_FOUND;
 }
 
-static void finish_report(driver *d, mc_search_result r, bool minimize_mode, mc_report *rep)
+static void finish_report(driver *d, mc_search_result r, mc_report *rep)
 {
     rep->nodes = d->nodes;
     rep->seconds = mc_clock_seconds() - d->start;
@@ -213,7 +213,6 @@ static void finish_report(driver *d, mc_search_result r, bool minimize_mode, mc_
     if (d->best_height >= 0) {
         rep->outcome = MC_OUTCOME_SOLVED;
         rep->proven_optimal = d->best_height <= d->lower_bound;
-        if (!minimize_mode) rep->proven_optimal = rep->proven_optimal || r == MC_SEARCH_FOUND;
         if (r == MC_SEARCH_STOPPED || r == MC_SEARCH_ABORTED)
             snprintf(rep->reason, sizeof rep->reason, "%s before the optimum was proven",
                      d->stopped_by_user ? "cancelled" : r == MC_SEARCH_ABORTED ? "node limit reached" : "timed out");
@@ -287,7 +286,7 @@ mc_status mc_solve(const mc_problem *problem, const mc_solve_options *options, i
         goto done;
     }
     if (d.best_height >= 0) write_offsets(&d, offsets);
-    finish_report(&d, r, options->minimize, rep);
+    finish_report(&d, r, rep);
 done:
     mc_model_free(&d.model);
     free(d.scratch);
