@@ -1,6 +1,7 @@
 #include "brute.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* Two placed buffers clash if at some time step their occupied address
  * ranges intersect. */
@@ -121,6 +122,26 @@ bool brute_valid(const brute_buffer *b, int n, int64_t capacity, const int64_t *
         if (b[i].fixed >= 0 && offsets[i] != b[i].fixed) return false;
         for (int j = 0; j < i; ++j)
             if (clash(&b[j], offsets[j], &b[i], offsets[i])) return false;
+    }
+    return true;
+}
+
+bool brute_mirror(const mc_buffer *b, brute_buffer *out)
+{
+    memset(out, 0, sizeof *out);
+    if (b->lower < 0 || b->upper > BRUTE_TIME_MAX) return false;
+    out->size = b->size;
+    out->alignment = b->alignment;
+    out->fixed = b->fixed_offset;
+    for (int64_t t = b->lower; t < b->upper; ++t) {
+        out->lo[t] = 0;
+        out->hi[t] = b->size;
+        for (size_t g = 0; g < b->gap_count; ++g) {
+            const mc_gap *gap = &b->gaps[g];
+            if (t < gap->lower || t >= gap->upper) continue;
+            out->lo[t] = gap->has_window ? gap->window_lower : 0;
+            out->hi[t] = gap->has_window ? gap->window_upper : 0;
+        }
     }
     return true;
 }

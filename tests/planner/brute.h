@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "memcarve/planner.h"
+
 #define BRUTE_BUFFERS_MAX 10
 #define BRUTE_TIME_MAX 16
 
@@ -17,6 +19,10 @@ typedef struct brute_buffer {
      * offset; lo == hi means nothing (dead, or a window-less gap). */
     int64_t lo[BRUTE_TIME_MAX], hi[BRUTE_TIME_MAX];
 } brute_buffer;
+
+/* Expands a buffer of the public model (times inside [0, BRUTE_TIME_MAX))
+ * into unit time steps. Returns false if its times do not fit. */
+bool brute_mirror(const mc_buffer *b, brute_buffer *out);
 
 /* True if some layout fits in `capacity`; offsets (may be NULL) get one. */
 bool brute_feasible(const brute_buffer *b, int n, int64_t capacity, int64_t *offsets);

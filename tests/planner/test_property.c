@@ -37,25 +37,6 @@ static size_t random_gaps(mc_test_rng *rng, int64_t lower, int64_t upper, int64_
     return count;
 }
 
-/* Mirrors one buffer into the brute-force form, unit time step by step. */
-static void mirror(const mc_buffer *b, brute_buffer *out)
-{
-    memset(out, 0, sizeof *out);
-    out->size = b->size;
-    out->alignment = b->alignment;
-    out->fixed = b->fixed_offset;
-    for (int64_t t = b->lower; t < b->upper; ++t) {
-        out->lo[t] = 0;
-        out->hi[t] = b->size;
-        for (size_t g = 0; g < b->gap_count; ++g) {
-            const mc_gap *gap = &b->gaps[g];
-            if (t < gap->lower || t >= gap->upper) continue;
-            out->lo[t] = gap->has_window ? gap->window_lower : 0;
-            out->hi[t] = gap->has_window ? gap->window_upper : 0;
-        }
-    }
-}
-
 static void make_instance(mc_test_rng *rng, instance *in)
 {
     in->problem = mc_problem_create();
@@ -72,7 +53,7 @@ static void make_instance(mc_test_rng *rng, instance *in)
         if (mc_test_range(rng, 0, 11) == 0) b.fixed_offset = b.alignment * mc_test_range(rng, 0, 3);
         if (mc_test_range(rng, 0, 5) == 0) b.hint = mc_test_range(rng, 0, 6);
         CHECK(mc_problem_add(in->problem, &b, NULL) == MC_OK);
-        mirror(mc_problem_buffer(in->problem, (size_t)i), &in->brute[i]);
+        brute_mirror(mc_problem_buffer(in->problem, (size_t)i), &in->brute[i]);
     }
 }
 
