@@ -28,4 +28,15 @@ static inline int64_t mc_align_up(int64_t value, int64_t alignment)
     return out;
 }
 
+/* Greatest common divisor of non-negative a and b; gcd(0, 0) = 0. */
+static inline int64_t mc_gcd_i64(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
 #endif

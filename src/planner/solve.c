@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checked.h"
 #include "common/clock.h"
 #include "planner/exhaustive.h"
 #include "planner/model.h"
@@ -124,16 +125,6 @@ static void keep_best(driver *d)
     }
 }
 
-static int64_t gcd64(int64_t a, int64_t b)
-{
-    while (b) {
-        int64_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 /* If every size and fixed offset is a multiple of g and every alignment
  * divides g, every canonical offset (an aligned sum of sizes) is a multiple
  * of g, and so is the height of some optimal layout: heights can be
@@ -142,8 +133,8 @@ static int64_t height_grain(const mc_model *m)
 {
     int64_t g = 0;
     for (int32_t b = 0; b < m->count; ++b) {
-        g = gcd64(g, m->size[b]);
-        if (m->fixed_offset[b] > 0) g = gcd64(g, m->fixed_offset[b]);
+        g = mc_gcd_i64(g, m->size[b]);
+        if (m->fixed_offset[b] > 0) g = mc_gcd_i64(g, m->fixed_offset[b]);
     }
     for (int32_t b = 0; b < m->count && g > 1; ++b)
         if (g % m->alignment[b] != 0) g = 1;

@@ -41,7 +41,6 @@ static int by_upper_descending(int32_t a, int32_t b, const void *context)
     return x != y ? (x > y ? -1 : 1) : (a < b) - (a > b);
 }
 
-static int64_t gcd_i64(int64_t a, int64_t b) { return b ? gcd_i64(b, a % b) : a; }
 
 static mc_status push(stack_state *s, int32_t i, mc_error *err)
 {
@@ -52,7 +51,7 @@ static mc_status push(stack_state *s, int32_t i, mc_error *err)
         top = s->offsets[under] + buffer_at(s, under)->size;
     }
     /* Offsets must be multiples of both alignments: step = their lcm. */
-    if (!mc_mul_i64(s->alignment / gcd_i64(s->alignment, b->alignment), b->alignment, &step) ||
+    if (!mc_mul_i64(s->alignment / mc_gcd_i64(s->alignment, b->alignment), b->alignment, &step) ||
         !mc_add_i64(offset = mc_align_up(top, step), b->size, &end) || offset == INT64_MAX - INT64_MAX % step)
         return mc_error_set(err, MC_ERR_OVERFLOW, "buffer '%s': its stack offset overflows int64", b->id);
     s->offsets[i] = offset;
