@@ -143,8 +143,8 @@ static void print_result(const char *workload, const char *policy, const mc_repl
     printf("  peak reserved      %llu bytes\n", (unsigned long long)r->peak_reserved);
     printf("  peak allocated     %llu bytes\n", (unsigned long long)r->peak_allocated);
     if (r->plan_load > 0)
-        printf("  arena / LOAD       %lld / %lld (outside the step: %llu bytes)\n", (long long)r->plan_height,
-               (long long)r->plan_load, (unsigned long long)r->plan_outside);
+        printf("  arena / LOAD       %lld / %lld; peak reserved / LOAD %.4f\n", (long long)r->plan_height,
+               (long long)r->plan_load, (double)r->peak_reserved / (double)r->plan_load);
 }
 
 static int replay(int argc, char **argv)
@@ -155,7 +155,7 @@ static int replay(int argc, char **argv)
     mc_opt opts[] = {
         {"workload", MC_OPT_STRING, &workload, "training-fixed, training-var (default), churn or random", false},
         {"policy", MC_OPT_STRING, &policy, "adaptive (default), none, exact-lru or segments", false},
-        {"plan", MC_OPT_FLAG, &plan, "record step 2, plan it, serve later steps from one arena", false},
+        {"plan", MC_OPT_FLAG, &plan, "profile steps 1-2 (weights too), plan them, serve every step from one arena", false},
         {"threads", MC_OPT_INT, &threads, "1 (default) or 2 copies at once (throughput only)", false},
         {"scale", MC_OPT_INT, &scale, "multiply the workload length (1..1000, default 1)", false},
         {"latency-ns", MC_OPT_INT, &latency, "simulated back-end latency per call (default 5000)", false},

@@ -273,8 +273,25 @@ mc_status mc_trace_rows_check(const mc_trace_row *rows, size_t count, const int6
  * Replaces any previous plan (which must have no live arena blocks). */
 mc_status mc_cache_set_plan(mc_cache *cache, int device, const mc_trace_row *rows,
                             size_t count, const int64_t *offsets, mc_error *err);
+/* Installs a plan that also covers the memory outliving a step (weights,
+ * optimizer state), so that it too lies in the arena instead of the
+ * policy's segments. `rows` come from a recording that started before the
+ * first allocation on `device` (usually at mc_cache_create) and ended after
+ * the recorded step; `step_start` is the event index (counted as in the
+ * rows' lifetimes) where that step begins. The events before it (the
+ * prologue: weights, warm-up steps) are served once, starting at once; the
+ * step is served again at every mc_cache_step_begin that finds exactly the
+ * persistent rows (those alive at `step_start`) live. Rows alive at
+ * `step_start` must never be freed in the recording and rows allocated in
+ * the step must be freed within it, else MC_ERR_INVALID naming the row.
+ * step_start 0 is mc_cache_set_plan. The same checks as mc_cache_set_plan. */
+mc_status mc_cache_set_plan_looped(mc_cache *cache, int device, const mc_trace_row *rows,
+                                   size_t count, const int64_t *offsets, size_t step_start,
+                                   mc_error *err);
 /* Marks the start of a step on `device`: the arena serves the step if no
- * arena block is still live, otherwise the step falls back to the policy. */
+ * arena block is still live (for a looped plan: exactly the persistent
+ * ones, or the prologue is still in progress), otherwise the step falls
+ * back to the policy. */
 mc_status mc_cache_step_begin(mc_cache *cache, int device, mc_error *err);
 /* Drops the plan of `device` and gives its arena back (no live blocks). */
 mc_status mc_cache_clear_plan(mc_cache *cache, int device, mc_error *err);

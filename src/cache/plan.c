@@ -3,7 +3,14 @@
  * the recording event for event: then the arena holds exactly what the
  * checked layout says, so no two live blocks overlap. The first departure
  * ends arena service for the step; blocks already in the arena stay valid
- * and later requests go to the policy. */
+ * and later requests go to the policy.
+ *
+ * A looped plan also covers what outlives a step (weights, optimizer
+ * state): its recording starts before the first allocation, the events
+ * before `loop` (the prologue) are served once, and the step [loop, end)
+ * again and again. Rewinding to `loop` is safe exactly when the live arena
+ * blocks are the persistent rows, since that is what the recording had
+ * live at `loop`. */
 #include <stdlib.h>
 
 #include "cache/internal.h"
@@ -18,6 +25,9 @@ struct mc_plan {
     uint64_t *refs, *trace_id, *request;
     uint32_t *events;        /* slot * 2 + (1 for a free), in recorded order */
     size_t event_count;
+    bool *persistent;        /* alive at `loop`, never freed in the recording */
+    size_t loop;             /* first event of the repeated step */
+    size_t persistent_count, persistent_live;
     mc_hmap live;            /* arena address -> slot + 1 */
     size_t cursor, live_count;
     bool diverged;
@@ -33,6 +43,7 @@ static void plan_free(mc_plan *p)
     free(p->trace_id);
     free(p->request);
     free(p->events);
+    free(p->persistent);
     mc_hmap_free(&p->live);
     free(p);
 }
@@ -41,11 +52,19 @@ static void plan_free(mc_plan *p)
  * of the row with lower t or the free of the row with upper t. */
 static mc_status build_events(mc_plan *p, const mc_trace_row *rows, size_t count, mc_error *err)
 {
-    size_t n = 0;
+    size_t n = 0, at_end = 0, last = 0;
     for (size_t i = 0; i < count; ++i) {
         if ((uint64_t)rows[i].lower + 1 > n) n = (size_t)rows[i].lower + 1;
         if ((uint64_t)rows[i].upper > n) n = (size_t)rows[i].upper;
     }
+    for (size_t i = 0; i < count; ++i)
+        if ((uint64_t)rows[i].upper == n) ++at_end, last = i;
+    /* Rows cannot tell a block freed by the last event from one never freed:
+     * both end at n. Several ending there were never freed (an event is one
+     * free); a lone one allocated in the step was freed, since a step that
+     * repeats frees what it allocates. Were it never freed after all, it
+     * stays live and no step rewinds, so the guess is never unsafe. */
+    if (at_end == 1 && (uint64_t)rows[last].lower >= p->loop) ++n;
     if (n > 4 * count + 4)
         return mc_error_set(err, MC_ERR_INVALID, "plan: lifetimes span %zu events for %zu rows; "
                             "expected rows from mc_trace_to_rows", n, count);
@@ -70,8 +89,33 @@ static mc_status build_events(mc_plan *p, const mc_trace_row *rows, size_t count
     return MC_OK;
 }
 
+/* A looped plan can rewind only if the recording had the same rows live at
+ * `loop` and at its end: rows alive at `loop` are never freed, and rows
+ * allocated in the step are freed within it. */
+static mc_status mark_persistent(mc_plan *p, const mc_trace_row *rows, mc_error *err)
+{
+    size_t loop = p->loop;
+    if (loop == 0) return MC_OK; /* a plain step plan: nothing persists */
+    if (loop >= p->event_count)
+        return mc_error_set(err, MC_ERR_INVALID, "plan: step start %zu is not below the %zu recorded "
+                            "events", loop, p->event_count);
+    for (size_t i = 0; i < p->rows; ++i) {
+        bool before = (uint64_t)rows[i].lower < loop, to_end = (uint64_t)rows[i].upper >= p->event_count;
+        if (before && (uint64_t)rows[i].upper < loop) continue; /* prologue only */
+        if (before != to_end)
+            return mc_error_set(err, MC_ERR_INVALID, "plan: row %zu (events %lld..%lld) %s; a looped "
+                                "plan needs the step start (event %zu) to see the same live rows as "
+                                "the end", i, (long long)rows[i].lower, (long long)rows[i].upper,
+                                before ? "outlives the step start but is freed inside the step"
+                                       : "is allocated inside the step but never freed", loop);
+        p->persistent[i] = before;
+        p->persistent_count += before;
+    }
+    return MC_OK;
+}
+
 static mc_status plan_build(const mc_trace_row *rows, size_t count, const int64_t *offsets,
-                            mc_plan **out, mc_error *err)
+                            size_t loop, mc_plan **out, mc_error *err)
 {
     *out = NULL;
     if (count == 0 || count > UINT32_MAX / 2)
@@ -88,9 +132,13 @@ static mc_status plan_build(const mc_trace_row *rows, size_t count, const int64_
     p->refs = calloc(count, sizeof *p->refs);
     p->trace_id = calloc(count, sizeof *p->trace_id);
     p->request = calloc(count, sizeof *p->request);
-    if (!p->offset || !p->size || !p->refs || !p->trace_id || !p->request || !mc_hmap_init(&p->live, 64))
+    p->persistent = calloc(count, sizeof *p->persistent);
+    if (!p->offset || !p->size || !p->refs || !p->trace_id || !p->request || !p->persistent ||
+        !mc_hmap_init(&p->live, 64))
         st = mc_error_set(err, MC_ERR_NOMEM, "plan: out of host memory");
+    p->loop = loop;
     if (st == MC_OK) st = build_events(p, rows, count, err);
+    if (st == MC_OK) st = mark_persistent(p, rows, err);
     for (size_t i = 0; st == MC_OK && i < count; ++i) {
         p->offset[i] = offsets[i];
         p->size[i] = rows[i].size;
@@ -134,10 +182,17 @@ static void drop_plan(mc_device *dev)
 mc_status mc_cache_set_plan(mc_cache *cache, int device, const mc_trace_row *rows, size_t count,
                             const int64_t *offsets, mc_error *err)
 {
+    return mc_cache_set_plan_looped(cache, device, rows, count, offsets, 0, err);
+}
+
+mc_status mc_cache_set_plan_looped(mc_cache *cache, int device, const mc_trace_row *rows,
+                                   size_t count, const int64_t *offsets, size_t step_start,
+                                   mc_error *err)
+{
     mc_device *dev = device_of(cache, device, err);
     if (!dev) return MC_ERR_INVALID;
     mc_plan *p;
-    mc_status st = plan_build(rows, count, offsets, &p, err);
+    mc_status st = plan_build(rows, count, offsets, step_start, &p, err);
     if (st != MC_OK) return st;
     mc_spin_lock(&dev->plan_lock);
     size_t live = dev->plan ? dev->plan->live_count : 0;
@@ -159,10 +214,24 @@ mc_status mc_cache_set_plan(mc_cache *cache, int device, const mc_trace_row *row
         dev->plan = p;
         atomic_store(&dev->arena_lo, p->base);
         atomic_store(&dev->arena_hi, p->base + p->height);
+        /* The prologue is being served from now on. */
+        atomic_store(&dev->plan_armed, p->loop > 0);
     } else
         plan_free(p);
     mc_spin_unlock(&dev->plan_lock);
     return st;
+}
+
+/* Whether the arena serves the step about to begin. A prologue in progress
+ * runs on; otherwise the step restarts at `loop` if exactly the persistent
+ * rows are live (none for a plain plan). */
+static bool rewind_step(mc_plan *p)
+{
+    if (!p->diverged && p->cursor < p->loop) return true;
+    if (p->live_count != p->persistent_count || p->persistent_live != p->persistent_count) return false;
+    p->cursor = p->loop;
+    p->diverged = false;
+    return true;
 }
 
 mc_status mc_cache_step_begin(mc_cache *cache, int device, mc_error *err)
@@ -171,11 +240,7 @@ mc_status mc_cache_step_begin(mc_cache *cache, int device, mc_error *err)
     if (!dev) return MC_ERR_INVALID;
     mc_spin_lock(&dev->plan_lock);
     mc_plan *p = dev->plan;
-    if (p && p->live_count == 0) {
-        p->cursor = 0;
-        p->diverged = false;
-    }
-    atomic_store(&dev->plan_armed, p && p->live_count == 0);
+    atomic_store(&dev->plan_armed, p && rewind_step(p));
     mc_spin_unlock(&dev->plan_lock);
     return p ? MC_OK : mc_error_set(err, MC_ERR_INVALID, "plan: device %d has no plan", device);
 }
@@ -216,6 +281,7 @@ bool mc_plan_try_allocate(mc_device *dev, size_t size, size_t alignment, uint64_
             ++p->live_count;
             ++p->hits;
             p->refs[slot] = 1;
+            p->persistent_live += p->persistent[slot];
             p->request[slot] = size;
             p->trace_id[slot] = id;
             p->allocated += size;
@@ -244,6 +310,7 @@ mc_status mc_plan_adjust(mc_device *dev, uintptr_t addr, int delta, uint64_t *tr
         else if (--p->refs[slot] == 0) {
             mc_hmap_take(&p->live, addr);
             --p->live_count;
+            p->persistent_live -= p->persistent[slot];
             p->allocated -= p->request[slot];
             bool expected = p->cursor < p->event_count && p->events[p->cursor] == slot * 2 + 1;
             if (expected) ++p->cursor;

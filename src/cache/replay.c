@@ -39,6 +39,15 @@ static double timer_cost(void)
     return percentile(v, 2001, 0.5, 0);
 }
 
+/* Plan mode: the layout of a profiling run's recording, installed in every
+ * cache of the measured runs before their first allocation. */
+typedef struct plan_input {
+    mc_trace_row *rows;
+    int64_t *offsets;
+    size_t count, step_start;
+    int64_t height, load;
+} plan_input;
+
 typedef struct run {
     const mc_workload *wl;
     const mc_replay_config *config;
@@ -47,9 +56,6 @@ typedef struct run {
     uint32_t *alloc_ns, *free_ns; /* NULL: untimed */
     size_t allocs, frees, step;
     uint64_t hits0, misses0;      /* at the end of the first step */
-    mc_trace_event *trace;
-    int64_t plan_height, plan_load;
-    uint64_t plan_outside;
     mc_status status;
     mc_error err;
 } run;
@@ -62,40 +68,71 @@ static void snapshot(run *r)
     r->misses0 = s.misses;
 }
 
-/* Plans the recorded step (the second one, a steady-state step) with the
- * built-in placement and installs it; the policy's leftovers are freed so
- * that the arena plus what is still live is all that stays reserved. */
-static mc_status install_plan(run *r, const mc_trace_event *ev, size_t n)
+static mc_status apply_op(mc_cache *cache, const mc_wl_op *op, void **ptr, mc_error *err)
 {
-    size_t rn;
-    mc_trace_row *rows = NULL;
-    int64_t *offsets = NULL;
-    mc_status st = mc_trace_to_rows(ev, n, 0, &rows, &rn, &r->err);
-    if (st == MC_OK && !(offsets = malloc((rn ? rn : 1) * sizeof *offsets)))
-        st = mc_error_set(&r->err, MC_ERR_NOMEM, "replay: out of host memory");
-    if (st == MC_OK) st = mc_trace_rows_plan(rows, rn, 2.0, offsets, &r->plan_height, &r->err);
-    if (st == MC_OK) st = mc_cache_set_plan(r->cache, 0, rows, rn, offsets, &r->err);
-    if (st == MC_OK) r->plan_load = mc_trace_rows_load(rows, rn);
-    mc_cache_empty(r->cache);
-    mc_cache_reset_peaks(r->cache);
-    mc_cache_stats s;
-    mc_cache_get_stats(r->cache, 0, &s, NULL);
-    r->plan_outside = s.allocated_bytes;
-    free(rows);
-    free(offsets);
+    return op->kind == MC_WL_ALLOC ? mc_cache_allocate(cache, op->size, 256, 0, &ptr[op->slot], err)
+                                   : mc_cache_release(cache, ptr[op->slot], err);
+}
+
+/* Replays everything before step 3 with recording on from the start, so the
+ * weights and the optimizer state created in step 1 are in the trace as
+ * rows that live to its end; step 2 is the step that repeats. */
+static mc_status record_prefix(const mc_workload *wl, mc_cache *cache, void **ptr,
+                               size_t *step_start, mc_error *err)
+{
+    size_t steps = 0, events = 0;
+    mc_status st = mc_cache_trace_start(cache, err);
+    for (size_t i = 0; i < wl->count && st == MC_OK && steps < 3; ++i) {
+        const mc_wl_op *op = &wl->ops[i];
+        if (op->kind != MC_WL_STEP) {
+            ++events; /* one device, everything recorded: one event per op */
+            st = apply_op(cache, op, ptr, err);
+        } else if (++steps == 2)
+            *step_start = events;
+    }
+    mc_cache_trace_stop(cache);
+    if (st == MC_OK && steps < 2)
+        st = mc_error_set(err, MC_ERR_INVALID, "replay: plan mode needs a workload with 2 or more steps");
     return st;
 }
 
-/* Step 2 is recorded; at step 3 its trace is written and/or planned. */
-static mc_status end_recording(run *r)
+static mc_status plan_recording(mc_cache *cache, plan_input *plan, mc_error *err)
 {
     mc_trace_event *ev;
     size_t n;
-    mc_cache_trace_stop(r->cache);
-    mc_status st = mc_cache_trace_events(r->cache, &ev, &n, &r->err);
-    if (st == MC_OK && r->config->trace_out) st = mc_trace_write(ev, n, r->config->trace_out, &r->err);
-    if (st == MC_OK && r->config->plan) st = install_plan(r, ev, n);
+    mc_status st = mc_cache_trace_events(cache, &ev, &n, err);
+    if (st != MC_OK) return st;
+    st = mc_trace_to_rows(ev, n, 0, &plan->rows, &plan->count, err);
     free(ev);
+    if (st == MC_OK && !(plan->offsets = malloc((plan->count ? plan->count : 1) * sizeof *plan->offsets)))
+        st = mc_error_set(err, MC_ERR_NOMEM, "replay: out of host memory");
+    if (st == MC_OK) st = mc_trace_rows_plan(plan->rows, plan->count, 2.0, plan->offsets, &plan->height, err);
+    if (st == MC_OK) plan->load = mc_trace_rows_load(plan->rows, plan->count);
+    return st;
+}
+
+/* The profiling run: records, then plans the recording offline. */
+static mc_status profile(const mc_workload *wl, mc_cache_policy policy, plan_input *plan, mc_error *err)
+{
+    mc_cache_sim *sim;
+    mc_cache *cache = NULL;
+    void **ptr = calloc(wl->slots, sizeof *ptr);
+    mc_status st = ptr ? mc_cache_sim_create(0, 0, false, &sim, err)
+                       : mc_error_set(err, MC_ERR_NOMEM, "replay: out of host memory");
+    if (st != MC_OK) {
+        free(ptr);
+        return st;
+    }
+    mc_cache_options o;
+    mc_cache_options_init(&o);
+    o.policy = policy;
+    mc_cache_backend be = mc_cache_sim_backend(sim);
+    st = mc_cache_create(&o, &be, &cache, err);
+    if (st == MC_OK) st = record_prefix(wl, cache, ptr, &plan->step_start, err);
+    if (st == MC_OK) st = plan_recording(cache, plan, err);
+    if (cache) mc_cache_destroy(cache);
+    mc_cache_sim_destroy(sim);
+    free(ptr);
     return st;
 }
 
@@ -103,13 +140,18 @@ static mc_status on_step(run *r)
 {
     ++r->step;
     if (r->step == 2) snapshot(r);
-    if (!r->config->plan && !r->config->trace_out) return MC_OK;
+    if (r->config->plan) return mc_cache_step_begin(r->cache, 0, &r->err);
+    if (!r->config->trace_out) return MC_OK;
     if (r->step == 2) return mc_cache_trace_start(r->cache, &r->err);
-    if (r->step == 3) {
-        mc_status st = end_recording(r);
-        if (st != MC_OK) return st;
-    }
-    return r->step >= 3 && r->config->plan ? mc_cache_step_begin(r->cache, 0, &r->err) : MC_OK;
+    if (r->step != 3) return MC_OK;
+    /* Step 2 was recorded: write its trace. */
+    mc_trace_event *ev;
+    size_t n;
+    mc_cache_trace_stop(r->cache);
+    mc_status st = mc_cache_trace_events(r->cache, &ev, &n, &r->err);
+    if (st == MC_OK) st = mc_trace_write(ev, n, r->config->trace_out, &r->err);
+    if (st == MC_OK) free(ev);
+    return st;
 }
 
 static mc_status step_op(run *r, const mc_wl_op *op)
@@ -118,15 +160,12 @@ static mc_status step_op(run *r, const mc_wl_op *op)
     mc_status st;
     if (op->kind == MC_WL_STEP) return on_step(r);
     if (r->alloc_ns) t0 = now_ns();
-    if (op->kind == MC_WL_ALLOC) {
-        st = mc_cache_allocate(r->cache, op->size, 256, 0, &r->ptr[op->slot], &r->err);
-        if (r->alloc_ns) r->alloc_ns[r->allocs] = (uint32_t)(now_ns() - t0);
-        ++r->allocs;
-    } else {
-        st = mc_cache_release(r->cache, r->ptr[op->slot], &r->err);
-        if (r->free_ns) r->free_ns[r->frees] = (uint32_t)(now_ns() - t0);
-        ++r->frees;
-    }
+    st = apply_op(r->cache, op, r->ptr, &r->err);
+    uint64_t t1 = r->alloc_ns ? now_ns() : 0;
+    uint32_t *sample = op->kind == MC_WL_ALLOC ? r->alloc_ns : r->free_ns;
+    size_t *count = op->kind == MC_WL_ALLOC ? &r->allocs : &r->frees;
+    if (sample) sample[*count] = (uint32_t)(t1 - t0);
+    ++*count;
     return st;
 }
 
@@ -142,7 +181,8 @@ static void *replay_thread(void *arg)
     return NULL;
 }
 
-static mc_status make_cache(const mc_replay_config *c, mc_cache_sim **sim, mc_cache **cache, mc_error *err)
+static mc_status make_cache(const mc_replay_config *c, const plan_input *plan, mc_cache_sim **sim,
+                            mc_cache **cache, mc_error *err)
 {
     mc_status st = mc_cache_sim_create(0, c->latency_ns, false, sim, err);
     if (st != MC_OK) return st;
@@ -150,18 +190,22 @@ static mc_status make_cache(const mc_replay_config *c, mc_cache_sim **sim, mc_ca
     mc_cache_options o;
     mc_cache_options_init(&o);
     o.policy = c->policy;
+    *cache = NULL;
     st = mc_cache_create(&o, &be, cache, err);
+    if (st == MC_OK && c->plan)
+        st = mc_cache_set_plan_looped(*cache, 0, plan->rows, plan->count, plan->offsets, plan->step_start, err);
+    if (st != MC_OK && *cache) mc_cache_destroy(*cache);
     if (st != MC_OK) mc_cache_sim_destroy(*sim);
     return st;
 }
 
 /* Untimed: wall time only, `threads` copies at once. */
-static mc_status throughput(const mc_workload *wl, const mc_replay_config *c, mc_replay_result *out,
-                            mc_error *err)
+static mc_status throughput(const mc_workload *wl, const mc_replay_config *c, const plan_input *plan,
+                            mc_replay_result *out, mc_error *err)
 {
     mc_cache_sim *sim;
     mc_cache *cache;
-    mc_status st = make_cache(c, &sim, &cache, err);
+    mc_status st = make_cache(c, plan, &sim, &cache, err);
     if (st != MC_OK) return st;
     mc_replay_config quiet = *c;
     quiet.trace_out = NULL;
@@ -186,7 +230,8 @@ static mc_status throughput(const mc_workload *wl, const mc_replay_config *c, mc
     return st;
 }
 
-static void fill_result(run *r, mc_cache_sim *sim, double timer, mc_replay_result *out)
+static void fill_result(run *r, mc_cache_sim *sim, double timer, const plan_input *plan,
+                        mc_replay_result *out)
 {
     mc_cache_stats s;
     mc_cache_sim_counts c;
@@ -197,24 +242,21 @@ static void fill_result(run *r, mc_cache_sim *sim, double timer, mc_replay_resul
     out->backend_calls = c.allocs + c.frees;
     out->peak_reserved = s.reserved_peak;
     out->peak_allocated = s.allocated_peak;
-    out->plan_height = r->plan_height;
-    out->plan_load = r->plan_load;
-    out->plan_outside = r->plan_outside;
+    out->plan_height = plan->height;
+    out->plan_load = plan->load;
     out->alloc_p50 = percentile(r->alloc_ns, r->allocs, 0.5, timer);
     out->alloc_p99 = percentile(r->alloc_ns, r->allocs, 0.99, timer);
     out->free_p50 = percentile(r->free_ns, r->frees, 0.5, timer);
     out->free_p99 = percentile(r->free_ns, r->frees, 0.99, timer);
 }
 
-mc_status mc_replay(const mc_workload *wl, const mc_replay_config *config, mc_replay_result *out,
-                    mc_error *err)
+/* The timed run: one thread, every call timed. */
+static mc_status timed(const mc_workload *wl, const mc_replay_config *config, const plan_input *plan,
+                       mc_replay_result *out, mc_error *err)
 {
-    memset(out, 0, sizeof *out);
-    mc_status st = throughput(wl, config, out, err);
-    if (st != MC_OK || config->threads == 2) return st;
     mc_cache_sim *sim;
     run r = {.wl = wl, .config = config};
-    st = make_cache(config, &sim, &r.cache, err);
+    mc_status st = make_cache(config, plan, &sim, &r.cache, err);
     if (st != MC_OK) return st;
     size_t samples = wl->count * (config->repeat ? config->repeat : 1) + 1;
     r.alloc_ns = malloc(samples * sizeof *r.alloc_ns);
@@ -224,12 +266,25 @@ mc_status mc_replay(const mc_workload *wl, const mc_replay_config *config, mc_re
         replay_thread(&r);
         st = r.status;
         if (st != MC_OK) mc_error_set(err, st, "%s", r.err.message);
-        else fill_result(&r, sim, timer, out);
+        else fill_result(&r, sim, timer, plan, out);
     } else
         st = mc_error_set(err, MC_ERR_NOMEM, "replay: out of host memory");
     free(r.alloc_ns);
     free(r.free_ns);
     mc_cache_destroy(r.cache);
     mc_cache_sim_destroy(sim);
+    return st;
+}
+
+mc_status mc_replay(const mc_workload *wl, const mc_replay_config *config, mc_replay_result *out,
+                    mc_error *err)
+{
+    memset(out, 0, sizeof *out);
+    plan_input plan = {0};
+    mc_status st = config->plan ? profile(wl, config->policy, &plan, err) : MC_OK;
+    if (st == MC_OK) st = throughput(wl, config, &plan, out, err);
+    if (st == MC_OK && config->threads != 2) st = timed(wl, config, &plan, out, err);
+    free(plan.rows);
+    free(plan.offsets);
     return st;
 }

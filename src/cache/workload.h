@@ -39,8 +39,11 @@ mc_status mc_workload_make(mc_wl_which which, unsigned scale, uint64_t seed, mc_
 void mc_workload_free(mc_workload *wl);
 bool mc_workload_parse(const char *name, mc_wl_which *out);
 
-/* "plan" is a mode on top of a policy: record step 1, plan it, then serve
- * later steps from the arena. */
+/* "plan" is a mode on top of a policy: a profiling run records everything
+ * up to the end of step 2 (weights and optimizer state included), the
+ * recording is planned offline, and the measured runs are served from one
+ * arena from their first allocation on (steps 1 and 2 once, then step 2's
+ * layout again at every step). */
 typedef struct mc_replay_config {
     mc_cache_policy policy;
     bool plan;
@@ -58,10 +61,9 @@ typedef struct mc_replay_result {
     double hit_rate;         /* after the first step (whole run without steps) */
     uint64_t backend_calls;
     uint64_t peak_reserved, peak_allocated;
-    int64_t plan_height, plan_load; /* plan mode: arena and LOAD of the
-                                       recorded step (step 2)           */
-    uint64_t plan_outside;          /* plan mode: live bytes outside the
-                                       step (weights, optimizer state)  */
+    int64_t plan_height, plan_load; /* plan mode: arena height and LOAD of
+                                       the recording (everything before
+                                       step 3, persistent rows included) */
 } mc_replay_result;
 
 mc_status mc_replay(const mc_workload *wl, const mc_replay_config *config, mc_replay_result *out,
