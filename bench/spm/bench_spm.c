@@ -209,6 +209,22 @@ static double mean(const samples *s)
     return keep ? sum / (double)keep : 0;
 }
 
+static void sort_doubles(double *v, int n)
+{
+    for (int i = 1; i < n; ++i)
+        for (int j = i; j > 0 && v[j] < v[j - 1]; --j) {
+            double x = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = x;
+        }
+}
+
+static double median_of(double *v, int n)
+{
+    sort_doubles(v, n);
+    return v[n / 2];
+}
+
 /* Median of `reps` untimed replays on fresh heaps, in cycles per operation. */
 static double amortized(const allocator *al, const w1op *t, long ops, int reps)
 {
@@ -218,13 +234,47 @@ static double amortized(const allocator *al, const w1op *t, long ops, int reps)
         void *ctx = al->make(arena, 65536);
         v[r] = (double)replay_w1(t, ops, ctx, al->a, al->f, NULL, NULL, &failed) / (double)ops;
     }
-    for (int i = 1; i < reps; ++i)
-        for (int j = i; j > 0 && v[j] < v[j - 1]; --j) {
-            double x = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = x;
-        }
-    return v[reps / 2];
+    return median_of(v, reps);
+}
+
+/* Batches: BATCH allocations with W1's sizes timed as one, then frees of
+ * all of them in random order timed as one, repeated; per-call cycles
+ * (failed allocations included), median over the rounds. One counter read
+ * per batch, so neither the counter's 26-cycle step nor its cost weighs on
+ * the figure the way they do on single-call samples. */
+enum { BATCH = 96, BATCH_ROUNDS = 301 };
+
+static void batch_round(const allocator *al, void *ctx, double *alloc_cost, double *free_cost)
+{
+    static void *p[BATCH];
+    static uint32_t size[BATCH], order[BATCH];
+    for (uint32_t i = 0; i < BATCH; ++i) {
+        size[i] = (uint32_t)16 << rnd_range(0, 6);
+        order[i] = i;
+    }
+    for (uint32_t i = BATCH - 1; i > 0; --i) { /* Fisher-Yates */
+        uint32_t j = (uint32_t)rnd_range(0, i), x = order[i];
+        order[i] = order[j];
+        order[j] = x;
+    }
+    uint64_t t0 = ticks();
+    for (uint32_t i = 0; i < BATCH; ++i) p[i] = al->a(ctx, size[i]);
+    uint64_t t1 = ticks();
+    for (uint32_t i = 0; i < BATCH; ++i)
+        if (p[order[i]]) al->f(ctx, p[order[i]]);
+    uint64_t t2 = ticks();
+    *alloc_cost = (double)(t1 - t0) / BATCH;
+    *free_cost = (double)(t2 - t1) / BATCH;
+}
+
+static void batch_amortized(const allocator *al, double *alloc_cost, double *free_cost)
+{
+    static double va[BATCH_ROUNDS], vf[BATCH_ROUNDS];
+    void *ctx = al->make(arena, 65536);
+    rng_state = 7; /* every allocator gets the same batches */
+    for (int r = 0; r < BATCH_ROUNDS; ++r) batch_round(al, ctx, &va[r], &vf[r]);
+    *alloc_cost = median_of(va, BATCH_ROUNDS);
+    *free_cost = median_of(vf, BATCH_ROUNDS);
 }
 
 static void bench_w1(long ops)
@@ -259,6 +309,16 @@ static void bench_w1(long ops)
     for (size_t i = 0; i < sizeof w1_heaps / sizeof *w1_heaps; ++i)
         printf("  %-22s %7.1f %s/op  (%.2fx system)\n", w1_heaps[i].name, amort[i], unit,
                amort[i] / amort[sizeof w1_heaps / sizeof *w1_heaps - 1]);
+    double null_a_cost, null_f_cost;
+    batch_amortized(&(allocator){"null", make_sys, null_a, null_f}, &null_a_cost, &null_f_cost);
+    printf("  batches of %d allocs then %d frees (W1 sizes, random free order), %s per call minus an\n"
+           "  empty allocator (%.1f / %.1f), median of %d batches:\n",
+           BATCH, BATCH, unit, null_a_cost, null_f_cost, BATCH_ROUNDS);
+    for (size_t i = 0; i < sizeof w1_heaps / sizeof *w1_heaps; ++i) {
+        double ca, cf;
+        batch_amortized(&w1_heaps[i], &ca, &cf);
+        printf("  %-22s alloc %6.1f  free %6.1f\n", w1_heaps[i].name, ca - null_a_cost, cf - null_f_cost);
+    }
     free(t);
     free(sa.v);
     free(sf.v);
@@ -382,12 +442,7 @@ static void bench_w4(void)
                 size_t h = min_arena(t, peak, blocks[b]);
                 ratio[s] = h ? (double)h / (double)peak : 99.0;
             }
-            for (int i = 1; i < 5; ++i)
-                for (int j = i; j > 0 && ratio[j] < ratio[j - 1]; --j) {
-                    double x = ratio[j];
-                    ratio[j] = ratio[j - 1];
-                    ratio[j - 1] = x;
-                }
+            sort_doubles(ratio, 5);
             printf("   %-7.3f", ratio[2]);
         }
         printf("\n");

@@ -66,11 +66,19 @@ uint32_t spm_find_run(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase)
     return SPM_NIL;
 }
 
-/* The F bits of blocks [i, i + cnt) inside one F/E word. */
+/* The F bits of blocks [i, i + cnt) inside one F/E word (cnt >= 1).
+ * Branch-free: the F bits from i up, cut at the last one. */
 static spm_word f_mask(uint32_t i, uint32_t cnt)
 {
-    spm_word span = cnt == SPM_HALF ? ~(spm_word)0 : (((spm_word)1 << (2u * cnt)) - 1);
-    return (span << (2u * (i % SPM_HALF))) & SPM_EVEN;
+    uint32_t lo = i % SPM_HALF;
+    return (SPM_EVEN << (2u * lo)) & (SPM_EVEN >> (2u * (SPM_HALF - lo - cnt)));
+}
+
+/* Most runs lie inside one word; claims and frees of those take one step.
+ * n = 0 (a failed claim giving back nothing) must take the loop. */
+static bool in_one_word(uint32_t start, uint32_t n)
+{
+    return SPM_SHORTCUTS && n != 0 && start % SPM_HALF + n <= SPM_HALF;
 }
 
 static uint32_t chunk(uint32_t i, uint32_t end)
@@ -104,6 +112,10 @@ static void flip(mc_spm *h, uint32_t start, uint32_t n)
 {
     spm_aword *bits = spm_bits(h);
     uint32_t end = start + n;
+    if (in_one_word(start, n)) {
+        spm_word_xor(h, &bits[start / SPM_HALF], f_mask(start, n) | end_mark(end - 1));
+        return;
+    }
     for (uint32_t i = start; i < end;) {
         uint32_t cnt = chunk(i, end);
         spm_word mark = i + cnt == end ? end_mark(end - 1) : 0;
@@ -120,6 +132,7 @@ bool spm_claim(mc_spm *h, uint32_t start, uint32_t n)
 {
     spm_aword *bits = spm_bits(h);
     uint32_t end = start + n;
+    if (in_one_word(start, n)) return take_word(h, &bits[start / SPM_HALF], f_mask(start, n), end_mark(end - 1));
     for (uint32_t hi = end; hi > start;) {
         uint32_t lo = (hi - 1) / SPM_HALF * SPM_HALF;
         if (lo < start) lo = start;

@@ -14,17 +14,9 @@ void spm_note_peak(mc_spm *h, uint32_t now)
     }
 }
 
-void spm_account(mc_spm *h, size_t bytes, bool alloc)
+/* The threaded half of spm_account: read-modify-writes, CAS on the peak. */
+void spm_account_atomic(mc_spm *h, size_t bytes, bool alloc)
 {
-    if (!spm_threaded(h)) { /* one test instead of one per counter */
-        uint32_t used = atomic_load_explicit(&h->used, memory_order_relaxed), b = (uint32_t)bytes;
-        uint32_t live = atomic_load_explicit(&h->live, memory_order_relaxed);
-        used = alloc ? used + b : used - b;
-        atomic_store_explicit(&h->used, used, memory_order_relaxed);
-        atomic_store_explicit(&h->live, alloc ? live + 1 : live - 1, memory_order_relaxed);
-        spm_note_peak(h, used);
-        return;
-    }
     if (!alloc) {
         spm_u32_sub(h, &h->used, (uint32_t)bytes);
         spm_u32_sub(h, &h->live, 1);
@@ -72,14 +64,17 @@ void *mc_spm_alloc(mc_spm *h, size_t size)
  * the answer holds in threaded heaps too. */
 static bool run_starts_at(const mc_spm *h, uint32_t block)
 {
-    if (block == 0) return true;
+    /* Block 0 is common and random: select, do not branch. */
+    uint32_t prev = block ? block - 1 : 0;
     spm_word f, e;
-    spm_bit_at(h, SPM_E, block - 1, &e);
-    spm_word w = atomic_load_explicit(spm_bit_at(h, SPM_F, block - 1, &f), memory_order_relaxed);
-    return (w & (f | e)) != 0;
+    spm_bit_at(h, SPM_E, prev, &e);
+    spm_word w = atomic_load_explicit(spm_bit_at(h, SPM_F, prev, &f), memory_order_relaxed);
+    return (block == 0) | ((w & (f | e)) != 0);
 }
 
-mc_status spm_locate(const mc_spm *h, const void *p, spm_loc *loc)
+/* Inline here so that mc_spm_free runs validation and release as one
+ * function; other callers take the exported copies below. */
+static inline mc_status locate(const mc_spm *h, const void *p, spm_loc *loc)
 {
     uintptr_t a = (uintptr_t)p, b0 = (uintptr_t)h->base;
     if (a < b0 || ((a - b0) >> h->bshift) >= h->nblocks) return MC_ERR_INVALID;
@@ -100,19 +95,21 @@ mc_status spm_locate(const mc_spm *h, const void *p, spm_loc *loc)
         return MC_OK;
     }
     if (within || !run_starts_at(h, block)) return MC_ERR_INVALID;
-    uint32_t end = pair ? block : spm_next_set(h, SPM_E, block);
+    uint32_t end = spm_next_set(h, SPM_E, block); /* no branch on the run length */
     if (end >= h->nblocks) return MC_ERR_INVALID;
     loc->blocks = end - block + 1;
     loc->leaf = loc->cls = 0;
     return MC_OK;
 }
 
+mc_status spm_locate(const mc_spm *h, const void *p, spm_loc *loc) { return locate(h, p, loc); }
+
 size_t spm_loc_size(const mc_spm *h, const spm_loc *loc)
 {
     return loc->blocks ? (size_t)loc->blocks << h->bshift : (size_t)1 << (h->mshift + loc->cls);
 }
 
-void spm_free_located(mc_spm *h, const spm_loc *loc)
+static inline void free_located(mc_spm *h, const spm_loc *loc)
 {
     spm_account(h, spm_loc_size(h, loc), false);
     if (loc->blocks) {
@@ -122,12 +119,17 @@ void spm_free_located(mc_spm *h, const spm_loc *loc)
     }
 }
 
+void spm_free_located(mc_spm *h, const spm_loc *loc) { free_located(h, loc); }
+
 mc_status mc_spm_free(mc_spm *h, void *p)
 {
     if (!p) return MC_OK;
     spm_loc loc;
-    mc_status st = spm_locate(h, p, &loc);
-    if (st == MC_OK) spm_free_located(h, &loc);
-    return st;
+    /* The minimal build keeps one copy of each (code size over call cost). */
+    mc_status st = SPM_SHORTCUTS ? locate(h, p, &loc) : spm_locate(h, p, &loc);
+    if (st != MC_OK) return st;
+    if (SPM_SHORTCUTS) free_located(h, &loc);
+    else spm_free_located(h, &loc);
+    return MC_OK;
 }
 

@@ -95,6 +95,15 @@ typedef struct spm_loc {
 #define SPM_SUPPORTED ((unsigned)MC_SPM_DEFERRED | SPM_THREADS)
 #endif
 
+/* Single-threaded shortcuts (a list pop, a free without merging, one-word
+ * runs) only save time; the general paths do the same work. The minimal
+ * build, whose budget is code size, leaves them out. */
+#ifdef MC_SPM_MINIMAL
+#define SPM_SHORTCUTS 0
+#else
+#define SPM_SHORTCUTS 1
+#endif
+
 static inline bool spm_has(const mc_spm *h, unsigned flag) { return (h->flags & flag & SPM_SUPPORTED) != 0; }
 static inline bool spm_threaded(const mc_spm *h) { return spm_has(h, SPM_THREADS); }
 
@@ -121,6 +130,23 @@ static inline uint32_t spm_leaves(const mc_spm *h) { return 1u << h->nclasses; }
 static inline spm_tag *spm_tag_of(const mc_spm *h, uint32_t block)
 {
     return (spm_tag *)(void *)(h->base + ((size_t)block << h->bshift));
+}
+
+/* Free-list links live in the free regions; lists hold byte offsets from
+ * the base so that the links are 32 bits on every target. */
+static inline spm_link *spm_link_at(const mc_spm *h, uint32_t off)
+{
+    return (spm_link *)(void *)(h->base + off);
+}
+
+static inline uint32_t spm_offset(const mc_spm *h, uint32_t block, uint32_t leaf)
+{
+    return (block << h->bshift) + (leaf << h->mshift);
+}
+
+static inline uint32_t spm_leaf_at(const mc_spm *h, uint32_t off)
+{
+    return (off & ((1u << h->bshift) - 1)) >> h->mshift;
 }
 
 /* Single-threaded heaps pay for plain loads and stores only; threaded heaps
@@ -220,6 +246,25 @@ static inline uint32_t spm_next_clear(const mc_spm *h, int which, uint32_t from)
     return spm_scan(h, which, from, ~(spm_word)0);
 }
 
+/* The region of a split block that contains `leaf`: returns its first leaf
+ * and its class in *cls. In a well-formed tree the split nodes on the path
+ * from the root to a leaf are exactly the region's ancestors, so counting
+ * them gives the class. The loop runs nclasses times whatever the answer:
+ * a walk that stopped at the first unsplit node would exit at a random
+ * depth and mispredict once per free. A malformed tag still yields a class
+ * in [0, nclasses], so a caller never indexes out of range. */
+static inline uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t leaf, uint32_t *cls)
+{
+    uint32_t split = spm_load32(h, &spm_tag_of(h, block)->split), K = h->nclasses, above = 0, node = 1;
+    for (uint32_t k = K; k > 0; --k) {
+        above += (split >> node) & 1u;
+        node = 2 * node + ((leaf >> (k - 1)) & 1u);
+    }
+    uint32_t c = K - above;
+    *cls = c;
+    return (leaf >> c) << c;
+}
+
 /* spm_bitmap.c: whole-block runs. */
 uint32_t spm_find_run(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase);
 bool spm_claim(mc_spm *h, uint32_t start, uint32_t n);
@@ -229,7 +274,6 @@ uint32_t spm_take_blocks(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase);
 /* spm_region.c: buddy regions inside split blocks. */
 void *spm_region_alloc(mc_spm *h, uint32_t cls);
 void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls);
-uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t leaf, uint32_t *cls);
 uint32_t spm_empty_pattern(const mc_spm *h);
 void spm_coalesce_all(mc_spm *h);
 bool spm_drop_spare(mc_spm *h);
@@ -237,8 +281,25 @@ bool spm_spare_empty(const mc_spm *h);
 
 /* spm_heap.c: the alloc/free core. */
 mc_status spm_locate(const mc_spm *h, const void *p, spm_loc *loc);
-void spm_account(mc_spm *h, size_t bytes, bool alloc);
+void spm_account_atomic(mc_spm *h, size_t bytes, bool alloc);
 void spm_note_peak(mc_spm *h, uint32_t now);
+
+/* Counts an allocation (alloc) or a free of `bytes`. Inline because every
+ * alloc and free pays it: a single-threaded heap does three plain updates. */
+static inline void spm_account(mc_spm *h, size_t bytes, bool alloc)
+{
+    if (spm_threaded(h)) {
+        spm_account_atomic(h, bytes, alloc);
+        return;
+    }
+    uint32_t used = atomic_load_explicit(&h->used, memory_order_relaxed), b = (uint32_t)bytes;
+    uint32_t live = atomic_load_explicit(&h->live, memory_order_relaxed);
+    used = alloc ? used + b : used - b;
+    atomic_store_explicit(&h->used, used, memory_order_relaxed);
+    atomic_store_explicit(&h->live, alloc ? live + 1 : live - 1, memory_order_relaxed);
+    if (alloc && used > atomic_load_explicit(&h->peak, memory_order_relaxed))
+        atomic_store_explicit(&h->peak, used, memory_order_relaxed);
+}
 void *spm_alloc_blocks(mc_spm *h, size_t n, uint32_t step, uint32_t phase);
 size_t spm_loc_size(const mc_spm *h, const spm_loc *loc);
 void spm_free_located(mc_spm *h, const spm_loc *loc);

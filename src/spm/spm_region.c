@@ -68,16 +68,6 @@ static uint32_t node_of(const mc_spm *h, uint32_t leaf, uint32_t k)
     return (1u << (h->nclasses - k)) | (leaf >> k);
 }
 
-static uint32_t offset_of(const mc_spm *h, uint32_t block, uint32_t leaf)
-{
-    return (block << h->bshift) + (leaf << h->mshift);
-}
-
-static spm_link *link_at(const mc_spm *h, uint32_t off)
-{
-    return (spm_link *)(void *)(h->base + off);
-}
-
 uint32_t spm_empty_pattern(const mc_spm *h)
 {
     /* Bit 2^c for every class c: the spine nodes 1, 2, 4, ... are split, and
@@ -86,27 +76,36 @@ uint32_t spm_empty_pattern(const mc_spm *h)
     return spine[h->nclasses];
 }
 
+/* The link at `off`, or `scratch` for SPM_NIL. Whether a region has a
+ * neighbour on its list is a coin toss in practice; selecting a pointer
+ * instead of branching keeps list updates free of mispredictions. */
+static spm_link *link_or(const mc_spm *h, uint32_t off, spm_link *scratch)
+{
+    return off != SPM_NIL ? spm_link_at(h, off) : scratch;
+}
+
 static void push(mc_spm *h, uint32_t k, uint32_t off)
 {
-    spm_link *l = link_at(h, off);
-    l->next = h->head[k];
+    spm_link *l = spm_link_at(h, off), scratch;
+    uint32_t head = h->head[k];
+    l->next = head;
     l->prev = SPM_NIL;
-    if (h->head[k] != SPM_NIL) link_at(h, h->head[k])->prev = off;
+    link_or(h, head, &scratch)->prev = off;
     h->head[k] = off;
 }
 
 static void unlink_region(mc_spm *h, uint32_t k, uint32_t off)
 {
-    spm_link *l = link_at(h, off);
-    if (l->prev != SPM_NIL) link_at(h, l->prev)->next = l->next;
-    else h->head[k] = l->next;
-    if (l->next != SPM_NIL) link_at(h, l->next)->prev = l->prev;
+    spm_link *l = spm_link_at(h, off), scratch;
+    uint32_t next = l->next, prev = l->prev;
+    *(prev != SPM_NIL ? &spm_link_at(h, prev)->next : &h->head[k]) = next;
+    link_or(h, next, &scratch)->prev = prev;
 }
 
 /* Publishes region (block, leaf) as free in class k; caller holds lock k. */
 static void add_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
 {
-    push(h, k, offset_of(h, block, leaf));
+    push(h, k, spm_offset(h, block, leaf));
     spm_u32_or(h, &spm_tag_of(h, block)->free, 1u << leaf);
 }
 
@@ -140,7 +139,7 @@ static void *take_region(mc_spm *h, uint32_t cls)
         }
         unlink_region(h, j, off);
         uint32_t block = off >> h->bshift;
-        uint32_t leaf = (off & ((1u << h->bshift) - 1)) >> h->mshift;
+        uint32_t leaf = spm_leaf_at(h, off);
         spm_tag *t = spm_tag_of(h, block);
         uint32_t split = 0;
         for (uint32_t c = j; c > cls; --c) split |= 1u << node_of(h, leaf, c);
@@ -158,10 +157,27 @@ static void *take_region(mc_spm *h, uint32_t cls)
     return NULL;
 }
 
+/* Single-threaded fast path: a region of exactly class `cls` is waiting,
+ * so allocation is a list pop and one tag bit, with no lock or flag tests. */
+static void *pop_exact(mc_spm *h, uint32_t cls)
+{
+    uint32_t off = h->head[cls];
+    if (off == SPM_NIL) return NULL;
+    unlink_region(h, cls, off);
+    _Atomic uint32_t *fr = &spm_tag_of(h, off >> h->bshift)->free;
+    atomic_store_explicit(fr, atomic_load_explicit(fr, memory_order_relaxed) & ~(1u << spm_leaf_at(h, off)),
+                          memory_order_relaxed);
+    return h->base + off;
+}
+
 static void coalesce_locked(mc_spm *h);
 
 void *spm_region_alloc(mc_spm *h, uint32_t cls)
 {
+    if (SPM_SHORTCUTS && !spm_threaded(h)) {
+        void *q = pop_exact(h, cls);
+        if (q) return q;
+    }
     coarse_lock(h);
     void *p;
     bool coalesced = false;
@@ -185,7 +201,7 @@ static bool take_buddy(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
     uint32_t buddy = leaf ^ (1u << k);
     if (!(spm_load32(h, &t->free) & (1u << buddy))) return false;
     if (k > 0 && (spm_load32(h, &t->split) & (1u << node_of(h, buddy, k)))) return false;
-    unlink_region(h, k, offset_of(h, block, buddy));
+    unlink_region(h, k, spm_offset(h, block, buddy));
     spm_u32_and(h, &t->free, ~(1u << buddy));
     return true;
 }
@@ -202,7 +218,7 @@ static bool release_if_empty_locked(mc_spm *h, uint32_t block)
 {
     spm_tag *t = spm_tag_of(h, block);
     if (!block_empty(h, block)) return false;
-    for (uint32_t c = 0; c < h->nclasses; ++c) unlink_region(h, c, offset_of(h, block, 1u << c));
+    for (uint32_t c = 0; c < h->nclasses; ++c) unlink_region(h, c, spm_offset(h, block, 1u << c));
     atomic_store_explicit(&t->split, 0, memory_order_relaxed);
     atomic_store_explicit(&t->free, 0, memory_order_relaxed);
     spm_bit_set(h, SPM_P, block, false);
@@ -238,8 +254,37 @@ bool spm_spare_empty(const mc_spm *h)
     return !spm_threaded(h) && h->spare != SPM_NIL && block_empty(h, h->spare);
 }
 
+/* Single-threaded free: the merge loop of spm_region_free below with the
+ * tag held in registers and stored once, and no lock or flag tests on the
+ * way (a free is the hottest call there is). A deferred heap only
+ * publishes the region. */
+static void free_single(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
+{
+    spm_tag *t = spm_tag_of(h, block);
+    uint32_t fr = atomic_load_explicit(&t->free, memory_order_relaxed);
+    uint32_t sp = atomic_load_explicit(&t->split, memory_order_relaxed);
+    bool eager = !spm_has(h, MC_SPM_DEFERRED);
+    for (; eager && k + 1 < h->nclasses; ++k) {
+        uint32_t buddy = leaf ^ (1u << k);
+        if (!((fr >> buddy) & 1u) || (k > 0 && ((sp >> node_of(h, buddy, k)) & 1u))) break;
+        unlink_region(h, k, spm_offset(h, block, buddy));
+        fr &= ~(1u << buddy);
+        leaf &= ~((2u << k) - 1);
+        sp &= ~(1u << node_of(h, leaf, k + 1));
+    }
+    push(h, k, spm_offset(h, block, leaf));
+    fr |= 1u << leaf;
+    atomic_store_explicit(&t->free, fr, memory_order_relaxed);
+    atomic_store_explicit(&t->split, sp, memory_order_relaxed);
+    if (eager && fr == spm_empty_pattern(h)) park_or_release(h, block);
+}
+
 void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls)
 {
+    if (SPM_SHORTCUTS && !spm_threaded(h)) {
+        free_single(h, block, leaf, cls);
+        return;
+    }
     coarse_lock(h);
     class_lock(h, cls);
     uint32_t k = cls;
@@ -265,18 +310,6 @@ void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls)
     coarse_unlock(h);
 }
 
-uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t leaf, uint32_t *cls)
-{
-    uint32_t split = spm_load32(h, &spm_tag_of(h, block)->split);
-    uint32_t k = h->nclasses, node = 1;
-    while (k > 0 && ((split >> node) & 1u)) {
-        --k;
-        node = 2 * node + ((leaf >> k) & 1u);
-    }
-    *cls = k;
-    return (node - (1u << (h->nclasses - k))) << k;
-}
-
 #ifdef MC_SPM_MINIMAL
 /* Eager heaps leave nothing to merge (check() holds them to it). */
 static void coalesce_locked(mc_spm *h) { (void)h; }
@@ -288,12 +321,12 @@ static void coalesce_locked(mc_spm *h)
     lock_all(h);
     for (uint32_t k = 0; k + 1 < h->nclasses; ++k) {
         for (uint32_t off = h->head[k]; off != SPM_NIL;) {
-            uint32_t next = link_at(h, off)->next;
+            uint32_t next = spm_link_at(h, off)->next;
             uint32_t block = off >> h->bshift;
-            uint32_t leaf = (off & ((1u << h->bshift) - 1)) >> h->mshift;
-            uint32_t buddy_off = offset_of(h, block, leaf ^ (1u << k));
+            uint32_t leaf = spm_leaf_at(h, off);
+            uint32_t buddy_off = spm_offset(h, block, leaf ^ (1u << k));
             if (take_buddy(h, block, leaf, k)) {
-                if (next == buddy_off) next = link_at(h, buddy_off)->next;
+                if (next == buddy_off) next = spm_link_at(h, buddy_off)->next;
                 unlink_region(h, k, off);
                 spm_tag *t = spm_tag_of(h, block);
                 spm_u32_and(h, &t->free, ~(1u << leaf));

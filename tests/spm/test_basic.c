@@ -221,6 +221,31 @@ static void test_realloc(void)
     expect_ok(h);
 }
 
+/* A grow in place that collides with a neighbour in the highest word it
+ * needs fails before it has taken anything; giving back "nothing" must not
+ * touch the bitmap (one-word shortcuts once flipped the next block's end
+ * mark here). Layout: a = blocks 0-23, p = 24-29, hole 30-34, q = 35; growing
+ * p to 16 blocks needs 30-39, which spans two bitmap words on 64-bit and
+ * 32-bit builds alike, and q blocks the upper one. */
+static void test_realloc_blocked_grow(unsigned flags)
+{
+    mc_spm *h = make(1 << 16, 64, flags);
+    unsigned char *a = mc_spm_alloc(h, 24 * 64), *p = mc_spm_alloc(h, 6 * 64);
+    unsigned char *r = mc_spm_alloc(h, 5 * 64), *q = mc_spm_alloc(h, 64);
+    CHECK(a && p == a + 24 * 64 && r == a + 30 * 64 && q == a + 35 * 64);
+    memset(q, 0x77, 64);
+    CHECK(mc_spm_free(h, r) == MC_OK);
+    unsigned char *p2 = mc_spm_realloc(h, p, 16 * 64);
+    CHECK(p2 && p2 != p && p2 > q);
+    CHECK(q[0] == 0x77 && q[63] == 0x77 && mc_spm_usable_size(h, q) == 64);
+    expect_ok(h);
+    CHECK(mc_spm_free(h, a) == MC_OK && mc_spm_free(h, p2) == MC_OK && mc_spm_free(h, q) == MC_OK);
+    mc_spm_stats st;
+    mc_spm_get_stats(h, &st);
+    CHECK_EQ_I64(st.largest_free, st.capacity);
+    expect_ok(h);
+}
+
 /* The checker must notice each kind of damage; restoring the bytes must
  * make it happy again, which proves the finding was about that damage. */
 static void test_corruption_detected(void)
@@ -337,6 +362,8 @@ int main(void)
     test_aligned();
     test_aligned_any_region();
     test_realloc();
+    test_realloc_blocked_grow(0);
+    test_realloc_blocked_grow(MC_SPM_THREADS_COARSE);
     test_corruption_detected();
     test_deferred();
     return mc_test_finish("spm_basic");
