@@ -3,7 +3,7 @@
  * determinant 1, 2, ... tested against every point, no pruning) as the
  * baseline measured in the same run (once: it is slow). Other times are
  * medians of --runs runs.
- * usage: bench_lattice [--runs N] [--long] */
+ * usage: bench_lattice [--runs N] [--long] [--limit SECONDS] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,15 +144,18 @@ int main(int argc, char **argv)
 {
     int runs = 3;
     bool longer = false;
+    double limit = 0;
     for (int i = 1; i < argc; ++i) {
         if (!strcmp(argv[i], "--long")) longer = true;
         else if (!strcmp(argv[i], "--runs") && i + 1 < argc) runs = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--limit") && i + 1 < argc) limit = atof(argv[++i]);
         else {
-            fprintf(stderr, "usage: bench_lattice [--runs N (1-63)] [--long]\n");
+            fprintf(stderr, "usage: bench_lattice [--runs N (1-63)] [--long] [--limit SECONDS (exact search)]\n");
             return 2;
         }
     }
     if (runs < 1 || runs > 63) runs = 3;
+    if (!(limit > 0)) limit = longer ? 120.0 : 10.0;
     int64_t row[] = {0, 1, 1, -7};
     bench_case cases[] = {
         {"row-major N=8", from_points(2, 2, row), true},
@@ -172,7 +175,7 @@ int main(int argc, char **argv)
            "mod", "ms", "lin", "ms", "lll", "ms", "opt", "proof ms", "nodes", "plain ms", "speedup");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
         if (!cases[i].set) continue;
-        run_case(&cases[i], runs, longer ? 120.0 : 10.0);
+        run_case(&cases[i], runs, limit);
         mc_lattice_set_free(cases[i].set);
     }
     return 0;

@@ -128,9 +128,19 @@ mc_status mc_lattice_modulo(const mc_lattice_set *set, mc_lattice_result *result
 mc_status mc_lattice_linear(const mc_lattice_set *set, mc_lattice_result *result, mc_error *err);
 mc_status mc_lattice_lll(const mc_lattice_set *set, mc_lattice_result *result, mc_error *err);
 
-/* A proven lower bound: the size of a clique S (S - S inside DS) found
- * greedily and verified. Always >= 1. */
+/* A proven lower bound: the larger of the size of a clique S (S - S inside
+ * DS) found greedily and verified, and, for a set built from a polytope, its
+ * mc_lattice_volume_bound. Always >= 1. */
 int64_t mc_lattice_lower_bound(const mc_lattice_set *set);
+
+/* Minkowski's bound for the integer points of {x : A x <= b} (A is m*n):
+ * ceil(Vol(K) / 2^n), K = {x : |a_j.x| <= g_j (floor(b_j / g_j) + 1)} with
+ * g_j = gcd(a_j), the largest symmetric body with no more integer points.
+ * Any integral lattice meeting those points only in 0 has at least this
+ * determinant. Returns 1 (no information) when K is unbounded, n > 8,
+ * m > 32, or the volume recursion (about m!/(m-n)! steps) would exceed
+ * 2*10^6 steps. Computed in double with a 10^-7 relative margin. */
+int64_t mc_lattice_volume_bound(size_t n, size_t m, const int64_t *a, const int64_t *b);
 
 typedef struct mc_lattice_exact_options {
     /* A valid lattice already in hand (validated again here): only smaller
@@ -144,7 +154,11 @@ typedef struct mc_lattice_exact_options {
 } mc_lattice_exact_options;
 
 /* Branch and bound over upper-triangular HNF bases, column by column, pruning
- * a prefix as soon as the sublattice it spans meets DS. On MC_OK the result
+ * a prefix as soon as the sublattice it spans meets DS. With a heuristic
+ * incumbent (and without count_optimal), a budgeted descent first looks for
+ * smaller lattices just below it (at most a quarter of time_limit), which
+ * improves the answer given on a timeout; the proof then exhausts every size
+ * from the lower bound up. On MC_OK the result
  * is an optimal lattice with proven_optimal set. On MC_ERR_TIMEOUT the result
  * holds the best lattice known (proven_optimal false). Only sizes up to 2^26
  * are searched: when the optimum lies above, the result is the incumbent

@@ -100,7 +100,7 @@ static size_t greedy(const point_table *table, const candidate *order, size_t co
 int64_t mc_lattice_lower_bound(const mc_lattice_set *set)
 {
     size_t n = set->n, count = 2 * set->half;
-    if (count == 0) return 1;
+    if (count == 0) return set->volume_bound > 1 ? set->volume_bound : 1;
     candidate *order = malloc(count * sizeof *order);
     size_t *members = malloc(count * sizeof *members);
     double extent[MC_LAT_D] = {0};
@@ -140,5 +140,5 @@ done:
     free(table.slots);
     free(order);
     free(members);
-    return best;
+    return best > set->volume_bound ? best : set->volume_bound;
 }

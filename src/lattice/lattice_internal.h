@@ -15,6 +15,7 @@ struct mc_lattice_set {
     size_t n;
     size_t half;
     int64_t *pts; /* half * n */
+    int64_t volume_bound; /* Minkowski bound of the polytope it came from, or 0 */
 };
 
 static inline const int64_t *mc_lat_point(const mc_lattice_set *set, size_t i)

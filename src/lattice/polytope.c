@@ -208,6 +208,7 @@ mc_status mc_lattice_set_from_polytope(size_t n, size_t m, const int64_t *a, con
     for (size_t k = n; k-- > 0 && w.status == MC_OK;) w.status = eliminate(&w, k);
     if (w.status == MC_OK) walk(&w, 0);
     if (w.status == MC_OK) w.status = mc_lattice_set_from_points(n, w.found, w.points, out, err);
+    if (w.status == MC_OK) (*out)->volume_bound = mc_lattice_volume_bound(n, m, a, b);
     for (size_t k = 0; k <= n; ++k) free(w.levels[k].rows);
     free(w.points);
     return w.status;

@@ -19,7 +19,7 @@ typedef struct search {
     int64_t *prefixes[MC_LAT_D];   /* distinct prefixes, n wide             */
     size_t prefix_count[MC_LAT_D];
     int64_t *prefix_index[MC_LAT_D]; /* 2 per prefix: index of +x', -x'    */
-    uint64_t *prefix_stamp[MC_LAT_D]; /* visit whose lattice those are for   */
+    uint64_t *prefix_stamp[MC_LAT_D]; /* 2 per prefix: visit they are for    */
     uint64_t visit;                   /* increments on every level entry     */
     uint64_t level_visit[MC_LAT_D];
     int64_t *hard;              /* scratch: targets of one run, |x_k/d_k| > 1 */
@@ -40,7 +40,8 @@ typedef struct search {
     int64_t list[MC_LATTICE_MAX_LISTED][MC_LAT_D * MC_LAT_D];
     double deadline;
     uint64_t ticks;
-    bool timed_out, overflow, nomem;
+    uint64_t node_limit;        /* 0 or the node count that ends a probe      */
+    bool timed_out, overflow, nomem, probe_spent;
 } search;
 
 /* Axis order: greedily first the axes that make the most DS points

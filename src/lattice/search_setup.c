@@ -104,7 +104,7 @@ mc_status mc_lat_search_setup(search *s, const mc_lattice_set *set, const size_t
         s->prefixes[k] = malloc(cap * n * sizeof(int64_t));
         s->prefix_of[k] = malloc(cap * sizeof(size_t));
         s->prefix_index[k] = malloc(2 * cap * sizeof(int64_t));
-        s->prefix_stamp[k] = calloc(cap, sizeof(uint64_t));
+        s->prefix_stamp[k] = calloc(2 * cap, sizeof(uint64_t));
         if (!s->pts[k] || !s->prefixes[k] || !s->prefix_of[k] || !s->prefix_index[k] || !s->prefix_stamp[k])
             s->nomem = true;
     }

@@ -167,8 +167,34 @@ static void dct(void)
     mc_lattice_set_free(set);
 }
 
+/* Minkowski's bound on bodies whose relaxed volume is known in closed form:
+ * the box |x_i| <= b gives (b + 1)^n, which is also the optimum; the diamond
+ * |x| + |y| <= 3 gives 2 * 4^2 / 4 = 8; 2x <= 3 relaxes to |x| < 2 (gcd 2),
+ * and a body unbounded in some direction gives no information (1). */
+static void volume_bounds(void)
+{
+    for (size_t n = 1; n <= 4; ++n)
+        for (int64_t b = 0; b <= 4; ++b) {
+            int64_t a[8 * 4] = {0}, rhs[8], expected = 1;
+            for (size_t i = 0; i < n; ++i) {
+                a[2 * i * n + i] = 1, a[(2 * i + 1) * n + i] = -1;
+                rhs[2 * i] = rhs[2 * i + 1] = b;
+                expected *= b + 1;
+            }
+            CHECK_EQ_I64(mc_lattice_volume_bound(n, 2 * n, a, rhs), expected);
+        }
+    int64_t diamond[] = {1, 1, 1, -1, -1, 1, -1, -1}, three[] = {3, 3, 3, 3};
+    CHECK_EQ_I64(mc_lattice_volume_bound(2, 4, diamond, three), 8);
+    int64_t evens[] = {2, 0, 0, 2}, halves[] = {3, 3};
+    CHECK_EQ_I64(mc_lattice_volume_bound(2, 2, evens, halves), 4);
+    int64_t strip[] = {1, 0}, one[] = {1};
+    CHECK_EQ_I64(mc_lattice_volume_bound(2, 1, strip, one), 1);
+    CHECK_EQ_I64(mc_lattice_volume_bound(9, 0, NULL, NULL), 1);
+}
+
 int main(void)
 {
+    volume_bounds();
     for (int64_t N = 3; N <= 10; ++N) row_major(N);
     skewed();
     skewed_hull();
