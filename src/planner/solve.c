@@ -125,16 +125,22 @@ static void keep_best(driver *d)
     }
 }
 
-/* If every size and fixed offset is a multiple of g and every alignment
- * divides g, every canonical offset (an aligned sum of sizes) is a multiple
- * of g, and so is the height of some optimal layout: heights can be
- * rounded to the grain. Returns 1 when there is no such structure. */
+/* If every size, fixed offset and window bound is a multiple of g and
+ * every alignment divides g, every canonical offset (an aligned sum of
+ * sizes and window differences) is a multiple of g, and so is the height
+ * of some optimal layout: heights can be rounded to the grain. When windows
+ * let buffers interleave (the canonical search is not complete) offsets
+ * come from plain enumeration and nothing is assumed. Returns 1 when there
+ * is no such structure. */
 static int64_t height_grain(const mc_model *m)
 {
+    if (!m->canonical_complete) return 1;
     int64_t g = 0;
     for (int32_t b = 0; b < m->count; ++b) {
         g = mc_gcd_i64(g, m->size[b]);
         if (m->fixed_offset[b] > 0) g = mc_gcd_i64(g, m->fixed_offset[b]);
+        for (int32_t k = m->span_start[b]; k < m->span_start[b + 1]; ++k)
+            g = mc_gcd_i64(mc_gcd_i64(g, m->spans[k].window_lower), m->spans[k].window_upper);
     }
     for (int32_t b = 0; b < m->count && g > 1; ++b)
         if (g % m->alignment[b] != 0) g = 1;

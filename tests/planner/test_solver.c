@@ -103,6 +103,32 @@ static void test_degenerate(void)
     mc_problem_destroy(p);
 }
 
+/* Found by fuzz/planner: sizes share the factor 2, but a window [1, 4)
+ * makes the optimum 7 (a at offset 1, b under its window, c above it), so
+ * heights must not be rounded to multiples of 2. */
+static void test_windows_break_the_grain(void)
+{
+    mc_problem *p = mc_problem_create();
+    mc_gap window = {2, 4, true, 1, 4};
+    mc_buffer a = mc_buffer_make("a", 0, 6, 6), b = mc_buffer_make("b", 2, 4, 2), c = mc_buffer_make("c", 2, 4, 2),
+              d = mc_buffer_make("d", 6, 9, 2);
+    a.gaps = &window;
+    a.gap_count = 1;
+    b.alignment = 2;
+    mc_problem_add(p, &a, NULL);
+    mc_problem_add(p, &b, NULL);
+    mc_problem_add(p, &c, NULL);
+    mc_problem_add(p, &d, NULL);
+    int64_t offsets[4];
+    mc_report r = solve(p, 12, true, offsets);
+    CHECK(r.outcome == MC_OUTCOME_SOLVED && r.proven_optimal);
+    CHECK_EQ_I64(r.height, 7);
+    CHECK(mc_validate(p, 7, offsets, NULL, NULL) == MC_OK);
+    r = solve(p, 7, false, offsets);
+    CHECK(r.outcome == MC_OUTCOME_SOLVED);
+    mc_problem_destroy(p);
+}
+
 /* A seeded random problem whose decision at LOAD needs a real search. */
 static mc_problem *hard_problem(uint64_t *nodes_needed)
 {
@@ -226,6 +252,7 @@ int main(void)
     test_constraints();
     test_hint_breaks_ties();
     test_degenerate();
+    test_windows_break_the_grain();
     test_limits();
     test_threads_and_determinism();
     test_bad_options();
