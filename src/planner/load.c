@@ -5,45 +5,43 @@
 
 #include "planner/problem_internal.h"
 
-typedef struct load_event {
-    int64_t time;
-    int64_t delta;
-} load_event;
-
-typedef struct event_list {
-    load_event *items;
-    size_t count;
-} event_list;
-
-static void add_piece(void *context, int64_t t0, int64_t t1, int64_t w0, int64_t w1)
-{
-    event_list *list = context;
-    list->items[list->count++] = (load_event){t0, w1 - w0};
-    list->items[list->count++] = (load_event){t1, -(w1 - w0)};
-}
-
 /* Ends sort before starts at the same time: lifetimes are half-open. */
 static int compare_events(const void *a, const void *b)
 {
-    const load_event *x = a, *y = b;
+    const mc_width_event *x = a, *y = b;
     if (x->time != y->time) return x->time < y->time ? -1 : 1;
     return (x->delta > y->delta) - (x->delta < y->delta);
 }
 
+mc_width_event *mc_width_events(const mc_problem *problem, size_t *count)
+{
+    mc_pieces pieces;
+    if (!mc_pieces_collect(problem, &pieces)) return NULL;
+    mc_width_event *events = malloc((2 * pieces.count + 1) * sizeof(mc_width_event));
+    if (events) {
+        for (size_t k = 0; k < pieces.count; ++k) {
+            const mc_piece *p = &pieces.items[k];
+            events[2 * k] = (mc_width_event){p->t0, p->w1 - p->w0};
+            events[2 * k + 1] = (mc_width_event){p->t1, p->w0 - p->w1};
+        }
+        *count = 2 * pieces.count;
+        qsort(events, *count, sizeof(mc_width_event), compare_events);
+    }
+    mc_pieces_free(&pieces);
+    return events;
+}
+
 int64_t mc_problem_load(const mc_problem *problem)
 {
-    size_t pieces = 0;
-    for (size_t i = 0; i < problem->count; ++i) pieces += 2 * problem->buffers[i].gap_count + 1;
-    event_list list = {malloc(2 * pieces * sizeof(load_event) + 1), 0};
-    if (!list.items) return -1;
-    for (size_t i = 0; i < problem->count; ++i) mc_occupancy_pieces(&problem->buffers[i], add_piece, &list);
-    qsort(list.items, list.count, sizeof(load_event), compare_events);
+    size_t count;
+    mc_width_event *events = mc_width_events(problem, &count);
+    if (!events) return -1;
     /* Live widths are each <= INT64_MAX, but their sum need not be: saturate. */
     int64_t live = 0, best = 0;
-    for (size_t e = 0; e < list.count; ++e) {
-        if (__builtin_add_overflow(live, list.items[e].delta, &live)) live = INT64_MAX;
+    for (size_t e = 0; e < count; ++e) {
+        if (__builtin_add_overflow(live, events[e].delta, &live)) live = INT64_MAX;
         if (live > best) best = live;
     }
-    free(list.items);
+    free(events);
     return best;
 }

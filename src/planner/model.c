@@ -6,21 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct piece {
-    int64_t t0, t1, w0, w1;
-} piece;
-
-typedef struct piece_sink {
-    piece *items;
-    size_t count;
-} piece_sink;
-
-static void keep_piece(void *context, int64_t t0, int64_t t1, int64_t w0, int64_t w1)
-{
-    piece_sink *sink = context;
-    sink->items[sink->count++] = (piece){t0, t1, w0, w1};
-}
-
 static int compare_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -65,23 +50,19 @@ void mc_model_free(mc_model *m)
  * the piece boundaries into sections. */
 static mc_status build_spans(const mc_problem *problem, mc_model *m)
 {
-    size_t n = problem->count, total_pieces = 0;
-    for (size_t i = 0; i < n; ++i) total_pieces += 2 * problem->buffers[i].gap_count + 1;
-    piece_sink sink = {malloc(total_pieces * sizeof(piece) + 1), 0};
-    size_t *first_piece = malloc((n + 1) * sizeof(size_t));
-    int64_t *times = malloc(2 * total_pieces * sizeof(int64_t) + 1);
+    size_t n = problem->count;
+    mc_pieces pieces = {0};
+    int64_t *times = NULL;
     mc_status status = MC_ERR_NOMEM;
-    if (!sink.items || !first_piece || !times) goto done;
-    for (size_t i = 0; i < n; ++i) {
-        first_piece[i] = sink.count;
-        mc_occupancy_pieces(&problem->buffers[i], keep_piece, &sink);
-    }
-    first_piece[n] = sink.count;
+    if (!mc_pieces_collect(problem, &pieces)) goto done;
+    const size_t *first_piece = pieces.first;
+    times = malloc(2 * pieces.count * sizeof(int64_t) + 1);
+    if (!times) goto done;
 
     size_t ntimes = 0;
-    for (size_t k = 0; k < sink.count; ++k) {
-        times[ntimes++] = sink.items[k].t0;
-        times[ntimes++] = sink.items[k].t1;
+    for (size_t k = 0; k < pieces.count; ++k) {
+        times[ntimes++] = pieces.items[k].t0;
+        times[ntimes++] = pieces.items[k].t1;
     }
     qsort(times, ntimes, sizeof(int64_t), compare_i64);
     size_t unique = 0;
@@ -105,7 +86,7 @@ static mc_status build_spans(const mc_problem *problem, mc_model *m)
     m->lower = malloc(cnt * sizeof(int64_t));
     m->upper = malloc(cnt * sizeof(int64_t));
     m->span_start = malloc(cnt * sizeof(int32_t));
-    m->spans = malloc((sink.count + 1) * sizeof(mc_span));
+    m->spans = malloc((pieces.count + 1) * sizeof(mc_span));
     m->section_lower = malloc(cnt * sizeof(int32_t));
     m->section_upper = malloc(cnt * sizeof(int32_t));
     if (!m->problem_index || !m->size || !m->alignment || !m->fixed_offset || !m->hint || !m->lower ||
@@ -124,7 +105,7 @@ static mc_status build_spans(const mc_problem *problem, mc_model *m)
         m->upper[b] = buf->upper;
         m->span_start[b] = nspans;
         for (size_t k = first_piece[i]; k < first_piece[i + 1]; ++k) {
-            const piece *p = &sink.items[k];
+            const mc_piece *p = &pieces.items[k];
             m->spans[nspans++] = (mc_span){section_of(times, (int32_t)unique, p->t0),
                                            section_of(times, (int32_t)unique, p->t1), p->w0, p->w1};
         }
@@ -135,8 +116,7 @@ static mc_status build_spans(const mc_problem *problem, mc_model *m)
     m->span_start[b] = nspans;
     status = MC_OK;
 done:
-    free(sink.items);
-    free(first_piece);
+    mc_pieces_free(&pieces);
     free(times);
     return status;
 }

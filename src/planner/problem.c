@@ -195,3 +195,45 @@ void mc_occupancy_pieces(const mc_buffer *b, mc_piece_visitor visit, void *conte
     }
     if (b->upper > t && b->size > 0) visit(context, t, b->upper, 0, b->size);
 }
+
+typedef struct piece_cursor {
+    mc_piece *next;
+} piece_cursor;
+
+static void keep_piece(void *context, int64_t t0, int64_t t1, int64_t w0, int64_t w1)
+{
+    piece_cursor *cursor = context;
+    *cursor->next++ = (mc_piece){t0, t1, w0, w1};
+}
+
+bool mc_pieces_collect(const mc_problem *problem, mc_pieces *out)
+{
+    /* A buffer with g gaps has at most g + 1 stretches between them and g
+     * windows. */
+    size_t bound = 0;
+    for (size_t i = 0; i < problem->count; ++i) bound += 2 * problem->buffers[i].gap_count + 1;
+    out->items = malloc((bound + 1) * sizeof(mc_piece));
+    out->first = malloc((problem->count + 1) * sizeof(size_t));
+    out->count = 0;
+    if (!out->items || !out->first) {
+        mc_pieces_free(out);
+        return false;
+    }
+    piece_cursor cursor = {out->items};
+    for (size_t i = 0; i < problem->count; ++i) {
+        out->first[i] = (size_t)(cursor.next - out->items);
+        mc_occupancy_pieces(&problem->buffers[i], keep_piece, &cursor);
+    }
+    out->count = (size_t)(cursor.next - out->items);
+    out->first[problem->count] = out->count;
+    return true;
+}
+
+void mc_pieces_free(mc_pieces *pieces)
+{
+    free(pieces->items);
+    free(pieces->first);
+    pieces->items = NULL;
+    pieces->first = NULL;
+    pieces->count = 0;
+}

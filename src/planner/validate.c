@@ -14,20 +14,6 @@ typedef struct piece {
     size_t buffer;
 } piece;
 
-typedef struct piece_list {
-    piece *items;
-    size_t count;
-    size_t buffer;
-    int64_t offset;
-} piece_list;
-
-static void collect_piece(void *context, int64_t t0, int64_t t1, int64_t w0, int64_t w1)
-{
-    piece_list *list = context;
-    /* offset + w1 <= offset + size <= capacity: checked before collection. */
-    list->items[list->count++] = (piece){t0, t1, list->offset + w0, list->offset + w1, list->buffer};
-}
-
 /* ------------------------------------------------------------------ treap */
 
 typedef struct node {
@@ -166,29 +152,35 @@ mc_status mc_validate(const mc_problem *problem, int64_t capacity, const int64_t
     int64_t height;
     mc_status status = check_placement(problem, capacity, offsets, &height, err);
     if (status != MC_OK) return status;
-    size_t max_pieces = 0;
-    for (size_t i = 0; i < problem->count; ++i) max_pieces += 2 * problem->buffers[i].gap_count + 1;
-    if (max_pieces > INT32_MAX / 2) return mc_error_set(err, MC_ERR_UNSUPPORTED, "too many pieces to validate");
-    piece_list list = {malloc(max_pieces * sizeof(piece) + 1), 0, 0, 0};
-    event *events = malloc(2 * max_pieces * sizeof(event) + 1);
-    treap t = {malloc(max_pieces * sizeof(node) + 1), -1, -1, UINT64_C(0x9E3779B97F4A7C15)};
-    if (!list.items || !events || !t.nodes) {
+    mc_pieces shapes;
+    if (!mc_pieces_collect(problem, &shapes))
+        return mc_error_set(err, MC_ERR_NOMEM, "out of memory validating %zu buffers", problem->count);
+    if (shapes.count > INT32_MAX / 2) {
+        mc_pieces_free(&shapes);
+        return mc_error_set(err, MC_ERR_UNSUPPORTED, "too many pieces to validate");
+    }
+    size_t npieces = shapes.count;
+    piece *pieces = malloc(npieces * sizeof(piece) + 1);
+    event *events = malloc(2 * npieces * sizeof(event) + 1);
+    treap t = {malloc(npieces * sizeof(node) + 1), -1, -1, UINT64_C(0x9E3779B97F4A7C15)};
+    if (!pieces || !events || !t.nodes) {
         status = mc_error_set(err, MC_ERR_NOMEM, "out of memory validating %zu buffers", problem->count);
         goto done;
     }
-    for (size_t i = 0; i < problem->count; ++i) {
-        list.buffer = i;
-        list.offset = offsets[i];
-        mc_occupancy_pieces(&problem->buffers[i], collect_piece, &list);
-    }
+    /* offset + w1 <= offset + size <= capacity: checked above. */
+    for (size_t i = 0; i < problem->count; ++i)
+        for (size_t k = shapes.first[i]; k < shapes.first[i + 1]; ++k) {
+            const mc_piece *shape = &shapes.items[k];
+            pieces[k] = (piece){shape->t0, shape->t1, offsets[i] + shape->w0, offsets[i] + shape->w1, i};
+        }
     size_t nevents = 0;
-    for (size_t k = 0; k < list.count; ++k) {
-        events[nevents++] = (event){list.items[k].t0, 1, (int32_t)k};
-        events[nevents++] = (event){list.items[k].t1, 0, (int32_t)k};
+    for (size_t k = 0; k < npieces; ++k) {
+        events[nevents++] = (event){pieces[k].t0, 1, (int32_t)k};
+        events[nevents++] = (event){pieces[k].t1, 0, (int32_t)k};
     }
     qsort(events, nevents, sizeof(event), compare_events);
     for (size_t e = 0; e < nevents; ++e) {
-        const piece *p = &list.items[events[e].index];
+        const piece *p = &pieces[events[e].index];
         if (!events[e].is_start) {
             remove_piece(&t, p);
             continue;
@@ -206,7 +198,8 @@ mc_status mc_validate(const mc_problem *problem, int64_t capacity, const int64_t
     }
     if (height_out) *height_out = height;
 done:
-    free(list.items);
+    mc_pieces_free(&shapes);
+    free(pieces);
     free(events);
     free(t.nodes);
     return status;
