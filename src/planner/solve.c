@@ -147,31 +147,31 @@ static int64_t height_grain(const mc_model *m)
     return g > 0 ? g : 1;
 }
 
-/* Every buffer's top is at least its fixed offset (or 0) plus its size, and
+/* Where a buffer sits when nothing pushes it: its fixed offset, or 0. */
+static int64_t resting_offset(const mc_buffer *b)
+{
+    return b->fixed_offset >= 0 ? b->fixed_offset : 0;
+}
+
+/* Every buffer's top is at least its resting offset plus its size, and
  * exactly that for the buffers the search never sees (size 0, or nothing
- * occupied at any time): they stay at their fixed offset or 0. */
+ * occupied at any time). */
 static int64_t outside_height(const mc_problem *p)
 {
     int64_t height = 0;
     for (size_t i = 0; i < p->count; ++i) {
-        const mc_buffer *b = &p->buffers[i];
-        int64_t top = (b->fixed_offset >= 0 ? b->fixed_offset : 0) + b->size; /* checked against capacity */
+        int64_t top = resting_offset(&p->buffers[i]) + p->buffers[i].size; /* checked against capacity */
         if (top > height) height = top;
     }
     return height;
 }
 
-/* The largest lower bound we can state without search: LOAD and every
- * searched buffer's fixed top, rounded up to the grain (the searched part of
- * some optimal layout has a height on the grain), then the tops outside. */
+/* The largest lower bound we can state without search: LOAD rounded up to
+ * the grain (the searched part of some optimal layout has a height on it),
+ * and every buffer's resting top (on the grain already when it is > 1). */
 static int64_t static_lower_bound(const driver *d, int64_t load)
 {
-    int64_t lb = load;
-    for (int32_t b = 0; b < d->model.count; ++b) {
-        int64_t top = d->model.size[b] + (d->model.fixed_offset[b] > 0 ? d->model.fixed_offset[b] : 0);
-        if (top > lb) lb = top;
-    }
-    int64_t rem = lb % d->grain;
+    int64_t lb = load, rem = lb % d->grain;
     if (rem && lb <= INT64_MAX - (d->grain - rem)) lb += d->grain - rem;
     return lb > d->floor_height ? lb : d->floor_height;
 }
@@ -233,8 +233,8 @@ static void finish_report(driver *d, mc_search_result r, mc_report *rep)
 static void write_offsets(const driver *d, int64_t *offsets)
 {
     const mc_problem *p = d->problem;
-    /* Buffers that occupy nothing conflict with nothing: fixed or 0. */
-    for (size_t i = 0; i < p->count; ++i) offsets[i] = p->buffers[i].fixed_offset >= 0 ? p->buffers[i].fixed_offset : 0;
+    /* Buffers that occupy nothing conflict with nothing: they rest. */
+    for (size_t i = 0; i < p->count; ++i) offsets[i] = resting_offset(&p->buffers[i]);
     for (int32_t b = 0; b < d->model.count; ++b) offsets[d->model.problem_index[b]] = d->best[b];
 }
 
