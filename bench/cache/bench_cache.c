@@ -9,24 +9,13 @@
 #include <time.h>
 
 #include "cache/workload.h"
+#include "../common/median.h"
 
 typedef struct row {
     const char *workload, *label;
     unsigned threads;
     mc_replay_result r;
 } row;
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
 
 /* Runs one configuration `runs` times; the timings are medians, the
  * counts are deterministic and come from the last run. */
@@ -42,9 +31,9 @@ static int measure(const mc_workload *wl, mc_replay_config c, int runs, mc_repla
         a50[i] = out->alloc_p50, a99[i] = out->alloc_p99, f50[i] = out->free_p50;
         f99[i] = out->free_p99, pair[i] = out->pair_ns, secs[i] = out->seconds;
     }
-    out->alloc_p50 = median(a50, runs), out->alloc_p99 = median(a99, runs);
-    out->free_p50 = median(f50, runs), out->free_p99 = median(f99, runs);
-    out->pair_ns = median(pair, runs), out->seconds = median(secs, runs);
+    out->alloc_p50 = mc_bench_median(a50, runs), out->alloc_p99 = mc_bench_median(a99, runs);
+    out->free_p50 = mc_bench_median(f50, runs), out->free_p99 = mc_bench_median(f99, runs);
+    out->pair_ns = mc_bench_median(pair, runs), out->seconds = mc_bench_median(secs, runs);
     return 0;
 }
 

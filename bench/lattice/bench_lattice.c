@@ -11,24 +11,13 @@
 #include "common/clock.h"
 #include "lattice/lattice_internal.h"
 #include "reference.h"
+#include "../common/median.h"
 
 typedef struct bench_case {
     const char *name;
     mc_lattice_set *set;
     bool baseline; /* plain enumeration is affordable */
 } bench_case;
-
-static int by_value(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int count)
-{
-    qsort(v, (size_t)count, sizeof *v, by_value);
-    return count % 2 ? v[count / 2] : (v[count / 2 - 1] + v[count / 2]) / 2;
-}
 
 static mc_lattice_set *from_points(size_t n, size_t count, const int64_t *pts)
 {
@@ -86,7 +75,7 @@ static double time_heuristic(method_fn run, const mc_lattice_set *set, int runs,
         t[i] = mc_clock_seconds() - t0;
         *size = r.size;
     }
-    return median(t, runs);
+    return mc_bench_median(t, runs);
 }
 
 static double time_exact(const mc_lattice_set *set, int runs, double limit, mc_lattice_result *r, mc_status *st)
@@ -98,7 +87,7 @@ static double time_exact(const mc_lattice_set *set, int runs, double limit, mc_l
         *st = mc_lattice_exact(set, &opt, r, NULL);
         t[i] = mc_clock_seconds() - t0;
     }
-    return median(t, runs);
+    return mc_bench_median(t, runs);
 }
 
 static double time_baseline(const mc_lattice_set *set, int64_t optimum, int runs, int64_t *found)
@@ -112,7 +101,7 @@ static double time_baseline(const mc_lattice_set *set, int64_t optimum, int runs
         t[i] = mc_clock_seconds() - t0;
     }
     free(pts);
-    return median(t, runs);
+    return mc_bench_median(t, runs);
 }
 
 static void run_case(const bench_case *c, int runs, double limit)

@@ -15,6 +15,7 @@
 
 #include "memcarve/csv.h"
 #include "memcarve/planner.h"
+#include "../common/median.h"
 
 #define CAPACITY 1048576
 #define RUNS_MAX 15
@@ -30,18 +31,6 @@ static double now(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(double), compare_doubles);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /* Solves `runs` times; returns the median seconds, the last report. */
@@ -63,7 +52,7 @@ static double time_solve(const mc_problem *p, bool minimize, double timeout, int
         if (r->outcome != MC_OUTCOME_SOLVED) *valid = false;
     }
     free(offsets);
-    return median(seconds, runs);
+    return mc_bench_median(seconds, runs);
 }
 
 /* Runs MiniMalloc's command on the file; median wall seconds, -1 on failure. */
@@ -78,7 +67,7 @@ static double time_minimalloc(const config *c, const char *path, int runs)
         if (system(command) != 0) return -1;
         seconds[i] = now() - start;
     }
-    return median(seconds, runs);
+    return mc_bench_median(seconds, runs);
 }
 
 static void parse(int argc, char **argv, config *c)
