@@ -108,6 +108,7 @@ static mc_status build_spans(const mc_problem *problem, mc_model *m)
             const mc_piece *p = &pieces.items[k];
             m->spans[nspans++] = (mc_span){section_of(times, (int32_t)unique, p->t0),
                                            section_of(times, (int32_t)unique, p->t1), p->w0, p->w1};
+            if (p->w0 != 0 || p->w1 != buf->size) m->has_windows = true;
         }
         m->section_lower[b] = m->spans[m->span_start[b]].section_lower;
         m->section_upper[b] = m->spans[nspans - 1].section_upper;

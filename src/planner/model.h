@@ -45,6 +45,9 @@ typedef struct mc_model {
      * false (a window can let another buffer interleave); then the
      * canonical search is not complete and proofs come from elsewhere. */
     bool canonical_complete;
+
+    /* Some span occupies less than the whole extent [0, size). */
+    bool has_windows;
 } mc_model;
 
 mc_status mc_model_build(const mc_problem *problem, mc_model *model, mc_error *err);

@@ -60,9 +60,7 @@ static void memo_store(searcher *s, fingerprint f)
  * section floors no longer follow from minimum offsets alone. */
 static fingerprint *memo_create(const mc_model *m, uint64_t budget, size_t *mask)
 {
-    for (int32_t b = 0; b < m->count; ++b)
-        for (int32_t k = m->span_start[b]; k < m->span_start[b + 1]; ++k)
-            if (m->spans[k].window_lower != 0 || m->spans[k].window_upper != m->size[b]) return NULL;
+    if (m->has_windows) return NULL;
     size_t slots = 1024;
     while (slots < ((size_t)1 << 21) && (uint64_t)slots < budget) slots *= 2;
     *mask = slots - 1;
