@@ -143,4 +143,45 @@ for case in "unsorted:4\n2\n:syncs.txt:2" "duplicate:2\n2\n:syncs.txt:2" "negati
     check_run 2 "${rest#*:}"
 done
 
+# Search options and the picture
+printf '%b' "${H}a,0,2,4\nb,3,5,4\n" >in.csv
+name=unknown-preorder-key
+run solve --capacity=12 --input=in.csv --output=out.csv --preordering-heuristics=WAT,WQ
+check_run 2 "unknown key 'Q'"
+name=negative-node-limit
+run solve --capacity=12 --input=in.csv --output=out.csv --node-limit=-1
+check_run 2 "--node-limit and --timeout must not be negative"
+name=timeout-not-a-number
+run solve --capacity=12 --input=in.csv --output=out.csv --timeout=soon
+check_run 2 "option --timeout: expected a number of seconds, got 'soon'"
+name=svg-unwritable
+run solve --capacity=12 --input=in.csv --output=out.csv --quiet --svg=nodir/x.svg
+check_run 1 "nodir/x.svg"
+
+# memcarve check: a layout file (the input columns plus offset)
+name=check-valid
+printf '%b' "${H%\\n},offset\na,0,2,4,0\nb,0,2,4,4\n" >in.csv
+"$bin" check --capacity=8 --input=in.csv >stdout.txt 2>stderr.txt
+status=$?
+cases=$((cases + 1))
+[ "$status" -eq 0 ] && grep -qF "VALID: 2 buffers, height 8" stdout.txt || fail "check-valid: $status $(cat stdout.txt stderr.txt)"
+name=check-overlap
+printf '%b' "${H%\\n},offset\na,0,2,4,0\nb,0,2,4,2\n" >in.csv
+"$bin" check --capacity=8 --input=in.csv >stdout.txt 2>stderr.txt
+status=$?
+cases=$((cases + 1))
+[ "$status" -eq 1 ] && grep -qF "INVALID: buffers 'a' [0, 4) and 'b' [2, 6) overlap" stdout.txt ||
+    fail "check-overlap: $status $(cat stdout.txt stderr.txt)"
+name=check-offset-missing
+printf '%b' "${H%\\n},offset\na,0,2,4,0\nb,0,2,4,\n" >in.csv
+run check --capacity=8 --input=in.csv
+check_run 2 "in.csv:3: field 'offset': expected an offset for every buffer"
+name=check-no-capacity
+run check --input=in.csv
+check_run 2 "a positive --capacity=N are required"
+name=check-bad-file
+printf '%b' "${H}a,0,x,4\n" >in.csv
+run check --capacity=8 --input=in.csv
+check_run 2 "in.csv:2: field 'upper': expected an integer"
+
 finish cli_bad_input
