@@ -40,6 +40,7 @@ buffer,begin,end,size,gaps\r\nx,0,9,4,2-3 5-5@1:2\r\ny,0,0,1,\r\n
 buffer_id,start,upper,size,note\ny,-7,-2,3,hello\nz,0,9223372036854775807,9223372036854775807,\n\n
 \0357\0273\0277id,lower,upper,size,offset\na,0,1,4,\nb,0,1,4,0
 id,lower,upper,size\na,0,1,1\n\nb,0,1,1\n
+id,lower,upper,size,offset,note\r\r\na,0,1,1,0,x\r\n
 SEEDS
 }
 

@@ -33,8 +33,29 @@ static bool only_whitespace(const char *text, size_t length)
     return true;
 }
 
-/* Rejects what no line-by-line check would notice: no text at all, and NUL
- * bytes (they would silently cut an id short). */
+static size_t line_of(const char *text, const char *at)
+{
+    size_t line = 1;
+    for (const char *p = text; p < at; ++p) line += *p == '\n';
+    return line;
+}
+
+/* A CR that does not end a line (or the file). Lines are cut at LF and lose
+ * one CR before it, so a field ending in a stray CR would come back without
+ * it once the layout is written with LF line ends; and a file with old-Mac
+ * CR-only line ends would read as one long line. Both are refused. */
+static const char *stray_carriage_return(const char *text, size_t length)
+{
+    for (const char *p = memchr(text, '\r', length); p; ) {
+        size_t rest = length - (size_t)(p - text) - 1;
+        if (rest && p[1] != '\n') return p;
+        p = rest ? memchr(p + 1, '\r', rest) : NULL;
+    }
+    return NULL;
+}
+
+/* Rejects what no line-by-line check would notice: no text at all, NUL
+ * bytes (they would silently cut an id short) and stray CRs. */
 static mc_status check_text(const char *text, size_t length, const char *name, mc_error *err)
 {
     if (only_whitespace(text, length))
@@ -42,11 +63,14 @@ static mc_status check_text(const char *text, size_t length, const char *name, m
                            "empty file; expected a header line such as 'id,lower,upper,size' and one "
                            "row per buffer");
     const char *nul = memchr(text, '\0', length);
-    if (!nul) return MC_OK;
-    size_t line = 1;
-    for (const char *p = text; p < nul; ++p) line += *p == '\n';
-    return mc_csv_fail(err, MC_ERR_PARSE, (mc_csv_where){name, line}, NULL,
-                       "unexpected NUL byte; expected a text file");
+    if (nul)
+        return mc_csv_fail(err, MC_ERR_PARSE, (mc_csv_where){name, line_of(text, nul)}, NULL,
+                           "unexpected NUL byte; expected a text file");
+    const char *cr = stray_carriage_return(text, length);
+    if (cr)
+        return mc_csv_fail(err, MC_ERR_PARSE, (mc_csv_where){name, line_of(text, cr)}, NULL,
+                           "carriage return inside a line; expected lines ending in LF or CRLF");
+    return MC_OK;
 }
 
 static mc_status push_row(mc_csv *csv, mc_csv_span text, size_t line, mc_error *err)

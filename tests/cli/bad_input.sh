@@ -48,6 +48,8 @@ bad empty 64 '' "memcarve: in.csv:1: empty file"
 bad whitespace-only 64 ' \n\r\n\t\n' "memcarve: in.csv:1: empty file"
 bad blank-header 64 "\n$H" "memcarve: in.csv:1: expected a header line"
 bad blank-line-between-rows 64 "${H}a,0,1,1\n\nb,0,1,1\n" "memcarve: in.csv:3: empty line before the row on line 4"
+bad stray-cr 64 "${H}a,0,1,1\r\r\n" "memcarve: in.csv:2: carriage return inside a line"
+bad cr-only-line-ends 64 "id,lower,upper,size\ra,0,1,1\r" "memcarve: in.csv:1: carriage return inside a line"
 bad nul-byte 64 "${H}a,0,1\0000,1\n" "memcarve: in.csv:2: unexpected NUL byte"
 # Header
 bad missing-upper 64 'id,lower,size\na,0,1\n' "memcarve: in.csv:1: missing required column 'upper'"

@@ -59,6 +59,7 @@ static void test_line_ends(void)
     static const char *texts[] = {
         "id,lower,upper,size\r\nb1,0,3,4\r\nb2,3,9,4\r\n",
         "id,lower,upper,size\r\nb1,0,3,4\r\nb2,3,9,4",
+        "id,lower,upper,size\r\nb1,0,3,4\r\nb2,3,9,4\r",
         "id,lower,upper,size\nb1,0,3,4\nb2,3,9,4\n\n\n",
         "id,lower,upper,size\nb1,0,3,4\nb2,3,9,4\r\n \r\n\t\n  ",
         "\xef\xbb\xbfid,lower,upper,size\nb1,0,3,4\nb2,3,9,4\n",
