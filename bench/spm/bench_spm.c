@@ -342,22 +342,28 @@ static size_t largest_single(size_t size, size_t block)
 static void bench_w3(void)
 {
     static const size_t sizes[] = {8, 16, 32, 64, 100, 128, 256, 500, 1000};
-    static const size_t arenas[] = {4096, 65536};
-    printf("\nW3  fresh heap filled with one size: %% of the arena handed out (default block size)\n");
-    printf("  %-8s", "arena");
+    /* The default block size first, then 64 KiB with each block size that
+     * the default has used there, so a change of default shows its effect. */
+    static const struct {
+        size_t arena, block;
+    } rows[] = {{4096, 0}, {65536, 0}, {65536, 128}, {65536, 256}};
+    printf("\nW3  fresh heap filled with one size: %% of the arena handed out\n");
+    printf("  %-12s", "arena, B");
     for (size_t s = 0; s < sizeof sizes / sizeof *sizes; ++s) printf(" %6zuB", sizes[s]);
     printf("  largest single\n");
-    for (size_t a = 0; a < 2; ++a) {
-        printf("  %-8zu", arenas[a]);
+    for (size_t a = 0; a < sizeof rows / sizeof *rows; ++a) {
+        size_t size = rows[a].arena, block = rows[a].block ? rows[a].block : mc_spm_default_block(size);
+        mc_spm_config c = {block, 0, NULL, 0};
+        printf("  %-6zu %-5zu", size, block);
         for (size_t s = 0; s < sizeof sizes / sizeof *sizes; ++s) {
             mc_spm *h;
-            mc_spm_init(&h, arena, arenas[a], NULL, NULL);
+            mc_spm_init(&h, arena, size, &c, NULL);
             size_t n = 0;
             while (mc_spm_alloc(h, sizes[s])) ++n;
-            printf(" %6.1f%%", 100.0 * (double)(n * sizes[s]) / (double)arenas[a]);
+            printf(" %6.1f%%", 100.0 * (double)(n * sizes[s]) / (double)size);
         }
-        size_t big = largest_single(arenas[a], 0);
-        printf("  %zu (%.1f%%)\n", big, 100.0 * (double)big / (double)arenas[a]);
+        size_t big = largest_single(size, block);
+        printf("  %zu (%.1f%%)%s\n", big, 100.0 * (double)big / (double)size, rows[a].block ? "" : " default");
     }
 }
 
@@ -426,24 +432,30 @@ static void bench_w4(void)
 {
     static top t[TRACE_OPS];
     static const size_t ranges[][2] = {{8, 64}, {8, 512}};
-    static const size_t blocks[] = {32, 64, 128, 256};
+    /* 0: mc_spm_default_block() picks for each arena the bisection tries. */
+    static const size_t blocks[] = {32, 64, 128, 256, 0};
+    enum { NB = sizeof blocks / sizeof *blocks };
     printf("\nW4  smallest arena H that runs a random 20k-op trace without a failure, as H/M\n");
     printf("    (M = peak live requested bytes; H includes all metadata; median of 5 traces; %zu-bit build)\n",
            sizeof(void *) * 8);
     printf("  %-10s", "objects");
-    for (size_t b = 0; b < 4; ++b) printf("   B=%-5zu", blocks[b]);
-    printf("\n");
+    for (size_t b = 0; b + 1 < NB; ++b) printf("   B=%-5zu", blocks[b]);
+    printf("   default (median H, its B)\n");
     for (size_t r = 0; r < 2; ++r) {
         printf("  %zu-%-7zu", ranges[r][0], ranges[r][1]);
-        for (size_t b = 0; b < 4; ++b) {
-            double ratio[5];
+        for (size_t b = 0; b < NB; ++b) {
+            double ratio[5], arena_h[5];
             for (int s = 0; s < 5; ++s) {
                 size_t peak = make_trace(t, ranges[r][0], ranges[r][1], 1000 + (uint64_t)s);
                 size_t h = min_arena(t, peak, blocks[b]);
                 ratio[s] = h ? (double)h / (double)peak : 99.0;
+                arena_h[s] = (double)h;
             }
-            sort_doubles(ratio, 5);
-            printf("   %-7.3f", ratio[2]);
+            printf("   %-7.3f", median_of(ratio, 5));
+            if (!blocks[b]) {
+                size_t h = (size_t)median_of(arena_h, 5);
+                printf(" (%zu B, B=%zu)", h, mc_spm_default_block(h));
+            }
         }
         printf("\n");
     }

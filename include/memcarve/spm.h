@@ -99,7 +99,8 @@ typedef struct mc_spm_stats {
  * with `blocks` blocks and `flags` needs. */
 size_t mc_spm_meta_size(size_t blocks, unsigned flags);
 
-/* The block size init picks when config->block_size is 0. */
+/* The block size init picks when config->block_size is 0: 64 for regions up
+ * to 16 KiB, 256 above. */
 size_t mc_spm_default_block(size_t region_size);
 
 /* Creates a heap in `region`. `config` may be NULL (auto block size, inline

@@ -21,11 +21,12 @@ size_t mc_spm_meta_size(size_t blocks, unsigned flags)
 
 size_t mc_spm_default_block(size_t region_size)
 {
-    /* Small arenas lose less to block rounding with small blocks; large ones
-     * want fewer bitmap words per scan. */
-    if (region_size <= 16384) return 64;
-    if (region_size <= 262144) return 128;
-    return 256;
+    /* Up to 16 KiB, blocks of 64 keep enough blocks for whole-block
+     * requests. Above, 256 is the only size whose minimum region is still
+     * 8 bytes with all five classes (8..128 B), so objects up to 128 B never
+     * take a whole block; it also halves the bitmap against 128 and makes
+     * W1's 128-byte requests list pops (docs/bench/spm.md, "Block size"). */
+    return region_size <= 16384 ? 64 : 256;
 }
 
 static uintptr_t align_up(uintptr_t v, size_t a) { return (v + (a - 1)) & ~(uintptr_t)(a - 1); }

@@ -76,30 +76,14 @@ uint32_t spm_empty_pattern(const mc_spm *h)
     return spine[h->nclasses];
 }
 
-/* The link at `off`, or `scratch` for SPM_NIL. Whether a region has a
- * neighbour on its list is a coin toss in practice; selecting a pointer
- * instead of branching keeps list updates free of mispredictions. */
-static spm_link *link_or(const mc_spm *h, uint32_t off, spm_link *scratch)
-{
-    return off != SPM_NIL ? spm_link_at(h, off) : scratch;
-}
-
 static void push(mc_spm *h, uint32_t k, uint32_t off)
 {
     spm_link *l = spm_link_at(h, off), scratch;
     uint32_t head = h->head[k];
     l->next = head;
     l->prev = SPM_NIL;
-    link_or(h, head, &scratch)->prev = off;
+    spm_link_or(h, head, &scratch)->prev = off;
     h->head[k] = off;
-}
-
-static void unlink_region(mc_spm *h, uint32_t k, uint32_t off)
-{
-    spm_link *l = spm_link_at(h, off), scratch;
-    uint32_t next = l->next, prev = l->prev;
-    *(prev != SPM_NIL ? &spm_link_at(h, prev)->next : &h->head[k]) = next;
-    link_or(h, next, &scratch)->prev = prev;
 }
 
 /* Publishes region (block, leaf) as free in class k; caller holds lock k. */
@@ -109,22 +93,28 @@ static void add_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
     spm_u32_or(h, &spm_tag_of(h, block)->free, 1u << leaf);
 }
 
-/* A fresh split block: the spine shape, its free regions published one class
- * at a time so that the tag shows "empty" only once all are on their lists. */
-static bool new_split_block(mc_spm *h)
+/* A fresh split block in the spine shape, whose class-`cls` region (at leaf
+ * 2^cls) is returned at once; the other classes' regions are published one
+ * class at a time. Handing that region out directly, instead of publishing
+ * it and taking it back through take_region, saves a push, an unlink and a
+ * pass over the lists on the slowest small allocation (W1 tails,
+ * docs/bench/spm.md). The tag cannot show "empty" meanwhile: the returned
+ * region is never marked free. */
+static void *new_split_block(mc_spm *h, uint32_t cls)
 {
     uint32_t b = spm_take_blocks(h, 1, 1, 0);
-    if (b == SPM_NIL) return false;
+    if (b == SPM_NIL) return NULL;
     spm_tag *t = spm_tag_of(h, b);
     atomic_store_explicit(&t->free, 0, memory_order_relaxed);
     atomic_store_explicit(&t->split, spm_empty_pattern(h), memory_order_relaxed);
     spm_bit_set(h, SPM_P, b, true);
     for (uint32_t c = 0; c < h->nclasses; ++c) {
+        if (c == cls) continue;
         class_lock(h, c);
         add_free(h, b, 1u << c, c);
         class_unlock(h, c);
     }
-    return true;
+    return h->base + spm_offset(h, b, 1u << cls);
 }
 
 /* Returns a class-`cls` region, splitting a larger free one if needed. */
@@ -137,7 +127,7 @@ static void *take_region(mc_spm *h, uint32_t cls)
             class_unlock(h, j);
             continue;
         }
-        unlink_region(h, j, off);
+        spm_unlink(h, j, off);
         uint32_t block = off >> h->bshift;
         uint32_t leaf = spm_leaf_at(h, off);
         spm_tag *t = spm_tag_of(h, block);
@@ -157,32 +147,16 @@ static void *take_region(mc_spm *h, uint32_t cls)
     return NULL;
 }
 
-/* Single-threaded fast path: a region of exactly class `cls` is waiting,
- * so allocation is a list pop and one tag bit, with no lock or flag tests. */
-static void *pop_exact(mc_spm *h, uint32_t cls)
-{
-    uint32_t off = h->head[cls];
-    if (off == SPM_NIL) return NULL;
-    unlink_region(h, cls, off);
-    _Atomic uint32_t *fr = &spm_tag_of(h, off >> h->bshift)->free;
-    atomic_store_explicit(fr, atomic_load_explicit(fr, memory_order_relaxed) & ~(1u << spm_leaf_at(h, off)),
-                          memory_order_relaxed);
-    return h->base + off;
-}
-
 static void coalesce_locked(mc_spm *h);
 
+/* The general path; single-threaded heaps have tried spm_pop_exact first. */
 void *spm_region_alloc(mc_spm *h, uint32_t cls)
 {
-    if (SPM_SHORTCUTS && !spm_threaded(h)) {
-        void *q = pop_exact(h, cls);
-        if (q) return q;
-    }
     coarse_lock(h);
     void *p;
     bool coalesced = false;
     while ((p = take_region(h, cls)) == NULL) {
-        if (new_split_block(h)) continue;
+        if ((p = new_split_block(h, cls)) != NULL) break;
         /* Deferred heaps pay for coalescing only when they run short. */
         if (coalesced || !spm_has(h, MC_SPM_DEFERRED)) break;
         coalesce_locked(h);
@@ -201,7 +175,7 @@ static bool take_buddy(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
     uint32_t buddy = leaf ^ (1u << k);
     if (!(spm_load32(h, &t->free) & (1u << buddy))) return false;
     if (k > 0 && (spm_load32(h, &t->split) & (1u << node_of(h, buddy, k)))) return false;
-    unlink_region(h, k, spm_offset(h, block, buddy));
+    spm_unlink(h, k, spm_offset(h, block, buddy));
     spm_u32_and(h, &t->free, ~(1u << buddy));
     return true;
 }
@@ -218,7 +192,7 @@ static bool release_if_empty_locked(mc_spm *h, uint32_t block)
 {
     spm_tag *t = spm_tag_of(h, block);
     if (!block_empty(h, block)) return false;
-    for (uint32_t c = 0; c < h->nclasses; ++c) unlink_region(h, c, spm_offset(h, block, 1u << c));
+    for (uint32_t c = 0; c < h->nclasses; ++c) spm_unlink(h, c, spm_offset(h, block, 1u << c));
     atomic_store_explicit(&t->split, 0, memory_order_relaxed);
     atomic_store_explicit(&t->free, 0, memory_order_relaxed);
     spm_bit_set(h, SPM_P, block, false);
@@ -267,7 +241,7 @@ static void free_single(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
     for (; eager && k + 1 < h->nclasses; ++k) {
         uint32_t buddy = leaf ^ (1u << k);
         if (!((fr >> buddy) & 1u) || (k > 0 && ((sp >> node_of(h, buddy, k)) & 1u))) break;
-        unlink_region(h, k, spm_offset(h, block, buddy));
+        spm_unlink(h, k, spm_offset(h, block, buddy));
         fr &= ~(1u << buddy);
         leaf &= ~((2u << k) - 1);
         sp &= ~(1u << node_of(h, leaf, k + 1));
@@ -327,7 +301,7 @@ static void coalesce_locked(mc_spm *h)
             uint32_t buddy_off = spm_offset(h, block, leaf ^ (1u << k));
             if (take_buddy(h, block, leaf, k)) {
                 if (next == buddy_off) next = spm_link_at(h, buddy_off)->next;
-                unlink_region(h, k, off);
+                spm_unlink(h, k, off);
                 spm_tag *t = spm_tag_of(h, block);
                 spm_u32_and(h, &t->free, ~(1u << leaf));
                 leaf &= ~((1u << (k + 1)) - 1);

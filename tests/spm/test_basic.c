@@ -66,6 +66,30 @@ static void test_init_errors(void)
     CHECK(mc_spm_alloc(h, 4096) == arena);
 }
 
+/* The default block size: 64 up to 16 KiB, 256 above (so every class from
+ * 8 to 128 bytes is a region). A fresh split block hands out its region of
+ * the wanted class (leaf 2^class) and publishes only the other classes. */
+static void test_default_block_and_fresh_split(void)
+{
+    CHECK(mc_spm_default_block(4096) == 64 && mc_spm_default_block(16384) == 64);
+    CHECK(mc_spm_default_block(16385) == 256 && mc_spm_default_block(65536) == 256);
+    CHECK(mc_spm_default_block((size_t)1 << 20) == 256);
+    mc_spm *h = NULL;
+    CHECK(mc_spm_init(&h, arena, sizeof arena, NULL, NULL) == MC_OK);
+    CHECK(h->bshift == 8 && h->mshift == 3 && h->nclasses == 5);
+    for (uint32_t cls = 0; cls < 5; ++cls) {
+        mc_spm *g = make(sizeof arena, 256, 0);
+        uint8_t *p = mc_spm_alloc(g, (size_t)8 << cls);
+        CHECK(p == g->base + ((size_t)8 << cls)); /* block 0, leaf 2^cls */
+        CHECK(g->head[cls] == SPM_NIL);
+        for (uint32_t c = 0; c < 5; ++c)
+            if (c != cls) CHECK(g->head[c] == ((uint32_t)8 << c));
+        expect_ok(g);
+        CHECK(mc_spm_free(g, p) == MC_OK);
+        expect_ok(g);
+    }
+}
+
 static void test_zero_huge(void)
 {
     mc_spm *h = make(sizeof arena, 128, 0);
@@ -356,6 +380,7 @@ int main(void)
     test_split_block_state();
     test_spare_block();
     test_init_errors();
+    test_default_block_and_fresh_split();
     test_zero_huge();
     test_exhaustion();
     test_misuse();
