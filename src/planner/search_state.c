@@ -15,16 +15,23 @@ uint64_t mc_search_mix64(uint64_t z)
 }
 
 /* The contribution of "buffer b is unplaced with minimum offset v" (or,
- * with v == INT64_MIN, "b is placed") to hash number `which`. */
-static uint64_t term(int which, int32_t b, int64_t v)
+ * with v == INT64_MIN, "b is placed") to hash number `which`. The per-buffer
+ * keys are mixed once at open: rehashing runs for every raised buffer and
+ * mixing the buffer number there too doubled its cost. */
+static uint64_t buffer_key(int which, int32_t b)
 {
     uint64_t seed = which ? UINT64_C(0xD1B54A32D192ED03) : UINT64_C(0x9E3779B97F4A7C15);
-    return mc_search_mix64(mc_search_mix64((uint64_t)b * seed + UINT64_C(0x632BE59BD9B4E019)) ^ (uint64_t)v);
+    return mc_search_mix64((uint64_t)b * seed + UINT64_C(0x632BE59BD9B4E019));
+}
+
+static uint64_t term(const searcher *s, int which, int32_t b, int64_t v)
+{
+    return mc_search_mix64(s->hash_key[2 * (size_t)b + (size_t)which] ^ (uint64_t)v);
 }
 
 static void rehash(searcher *s, int32_t b, int64_t from, int64_t to)
 {
-    for (int w = 0; w < 2; ++w) s->hash[w] ^= term(w, b, from) ^ term(w, b, to);
+    for (int w = 0; w < 2; ++w) s->hash[w] ^= term(s, w, b, from) ^ term(s, w, b, to);
 }
 
 /* ----------------------------------------------------------- undo logs */
@@ -104,16 +111,32 @@ bool mc_search_entry_before(entry x, entry y)
     return x.offset < y.offset || (x.offset == y.offset && x.tie < y.tie);
 }
 
-static int compare_saved(const void *a, const void *b)
+/* Sorts the entries of raised buffers. glibc's qsort mallocs a buffer for
+ * anything over 1 KiB and showed up as a quarter of the time on the
+ * challenging set, so this sort never allocates: insertion for the common
+ * short runs, merging through the caller's scratch (n entries) above. */
+static void sort_entries(entry *items, entry *scratch, size_t n)
 {
-    const saved_entry *x = a, *y = b;
-    return (x->position > y->position) - (x->position < y->position);
-}
-
-static int compare_fresh(const void *a, const void *b)
-{
-    const entry *x = a, *y = b;
-    return mc_search_entry_before(*x, *y) ? -1 : mc_search_entry_before(*y, *x) ? 1 : 0;
+    enum { SHORT_RUN = 16 };
+    for (size_t lo = 0; lo < n; lo += SHORT_RUN) {
+        size_t hi = lo + SHORT_RUN < n ? lo + SHORT_RUN : n;
+        for (size_t i = lo + 1; i < hi; ++i) {
+            entry e = items[i];
+            size_t j = i;
+            for (; j > lo && mc_search_entry_before(e, items[j - 1]); --j) items[j] = items[j - 1];
+            items[j] = e;
+        }
+    }
+    for (size_t width = SHORT_RUN; width < n; width *= 2) {
+        for (size_t lo = 0; lo + width < n; lo += 2 * width) {
+            size_t mid = lo + width, hi = mid + width < n ? mid + width : n;
+            size_t i = lo, j = mid, out = 0;
+            while (i < mid && j < hi)
+                scratch[out++] = mc_search_entry_before(items[j], items[i]) ? items[j++] : items[i++];
+            while (i < mid) scratch[out++] = items[i++];
+            memcpy(items + lo, scratch, (size_t)(j - lo) * sizeof(entry));
+        }
+    }
 }
 
 /* Drops the entries of moving buffers from a list, keeping the order. */
@@ -143,29 +166,32 @@ static void next_stamp(searcher *s)
 /* After placing the entry at k and raising `count` buffers: remove the
  * placed entry, re-sort the raised ones and merge them back, in one pass
  * over the part of the list at or after the first entry that moved (keys
- * only grow, so nothing lands earlier). The old entries are saved for undo. */
+ * only grow, so nothing lands earlier). That pass also saves the old
+ * entries for undo, in position order as unreorder needs them. */
 static void reorder(searcher *s, order_list *list, size_t k, size_t count)
 {
-    size_t first = s->saved_len, moved = count + 1;
-    while (s->saved_len + moved > s->saved_cap)
+    size_t first = s->saved_len;
+    while (s->saved_len + count + 1 > s->saved_cap)
         if (!grow((void **)&s->saved, &s->saved_cap, sizeof(saved_entry), &s->out_of_memory)) return;
     if (s->changes_len == s->changes_cap &&
         !grow((void **)&s->changes, &s->changes_cap, sizeof(order_change), &s->out_of_memory))
         return;
     entry *items = s->entries + list->base;
     next_stamp(s);
-    s->saved[s->saved_len++] = (saved_entry){(int64_t)k, items[k]};
+    size_t start = k;
     s->moving[items[k].buffer] = s->moving_now;
     for (size_t j = 0; j < count; ++j) {
         int32_t c = s->raised[j];
-        s->saved[s->saved_len++] = (saved_entry){s->position[c], items[s->position[c]]};
         s->moving[c] = s->moving_now;
+        if ((size_t)s->position[c] < start) start = (size_t)s->position[c];
         s->fresh[j] = mc_search_entry_of(s, c);
     }
-    qsort(s->saved + first, moved, sizeof(saved_entry), compare_saved);
-    qsort(s->fresh, count, sizeof(entry), compare_fresh);
-    size_t start = (size_t)s->saved[first].position;
-    size_t kept = compact(s, list, start);
+    sort_entries(s->fresh, s->fresh_scratch, count);
+    size_t kept = start;
+    for (size_t i = start; i < list->len; ++i) {
+        if (s->moving[items[i].buffer] == s->moving_now) s->saved[s->saved_len++] = (saved_entry){(int64_t)i, items[i]};
+        else items[kept++] = items[i];
+    }
     /* Merge from the back: kept entries [0, kept) and fresh [0, count). */
     size_t out = kept + count, i = kept, j = count;
     while (j > 0) {
@@ -174,7 +200,7 @@ static void reorder(searcher *s, order_list *list, size_t k, size_t count)
     }
     list->len = kept + count;
     renumber(s, list, start);
-    s->changes[s->changes_len++] = (order_change){list, first, moved};
+    s->changes[s->changes_len++] = (order_change){list, first, s->saved_len - first};
 }
 
 /* Puts the saved entries back where they stood. */
@@ -232,16 +258,36 @@ int64_t mc_search_max_total(const searcher *s, int32_t sec_lo, int32_t sec_hi)
 
 /* ----------------------------------------------------------- placement */
 
-/* Marks the sections of buffer c for the unallocated-floor update. */
-static void mark_sections(searcher *s, int32_t c, size_t *naffected)
+/* Notes the sections of raised buffer c for the unallocated-floor update,
+ * as +1/-1 at the ends of each of its spans. Marking section by section
+ * cost a pass over every section of every raised buffer, the hottest loop
+ * of the search on the challenging set; the spans' union is found once
+ * afterwards by collect_affected. */
+static void note_sections(searcher *s, int32_t c, int32_t *lowest, int32_t *highest)
 {
     const mc_model *m = s->m;
-    for (int32_t k = m->span_start[c]; k < m->span_start[c + 1]; ++k)
-        for (int32_t sec = m->spans[k].section_lower; sec < m->spans[k].section_upper; ++sec)
-            if (s->stamp[sec] != s->stamp_now) {
-                s->stamp[sec] = s->stamp_now;
-                s->affected[(*naffected)++] = sec;
-            }
+    for (int32_t k = m->span_start[c]; k < m->span_start[c + 1]; ++k) {
+        int32_t lo = m->spans[k].section_lower, hi = m->spans[k].section_upper;
+        ++s->cover[lo];
+        --s->cover[hi];
+        if (lo < *lowest) *lowest = lo;
+        if (hi > *highest) *highest = hi;
+    }
+}
+
+/* Lists the sections inside some noted span, and clears the notes. */
+static size_t collect_affected(searcher *s, int32_t lowest, int32_t highest)
+{
+    size_t n = 0;
+    int32_t depth = 0;
+    for (int32_t sec = lowest; sec < highest; ++sec) {
+        depth += s->cover[sec];
+        s->cover[sec] = 0;
+        s->affected[n] = sec;
+        n += depth > 0;
+    }
+    if (highest >= lowest) s->cover[highest] = 0;
+    return n;
 }
 
 /* Raises the minimum offsets of unplaced buffers sharing time with b.
@@ -250,6 +296,7 @@ static bool raise_overlaps(searcher *s, int32_t b, int64_t off, size_t *naffecte
 {
     const mc_model *m = s->m;
     bool ok = true;
+    int32_t lowest = INT32_MAX, highest = -1;
     for (int32_t k = m->overlap_start[b]; k < m->overlap_start[b + 1]; ++k) {
         int32_t c = m->overlaps[k].other;
         if (s->offset[c] >= 0) continue;
@@ -262,8 +309,9 @@ static bool raise_overlaps(searcher *s, int32_t b, int64_t off, size_t *naffecte
         mc_search_set(s, &s->min_offset[c], top);
         s->raised[(*nraised)++] = c;
         if ((m->fixed_offset[c] >= 0 && top > m->fixed_offset[c]) || top > s->capacity - m->size[c]) ok = false;
-        mark_sections(s, c, naffected);
+        note_sections(s, c, &lowest, &highest);
     }
+    *naffected = collect_affected(s, lowest, highest);
     return ok;
 }
 
@@ -332,10 +380,6 @@ bool mc_search_place(searcher *s, order_list *list, size_t k)
     mc_search_set(s, &s->offset[b], e.offset);
     leave_sections(s, b);
     s->solution[b] = e.offset;
-    if (++s->stamp_now == 0) { /* wrapped: forget every old mark */
-        memset(s->stamp, 0, (size_t)s->m->section_count * sizeof(uint32_t));
-        s->stamp_now = 1;
-    }
     size_t naffected = 0, nraised = 0;
     bool ok = raise_overlaps(s, b, e.offset, &naffected, &nraised);
     reorder(s, list, k, nraised);
@@ -374,7 +418,10 @@ static bool init_state(searcher *s)
         s->min_offset[b] = m->fixed_offset[b] >= 0 ? m->fixed_offset[b] : 0;
         s->open_overlaps[b] = m->overlap_start[b + 1] - m->overlap_start[b];
         for (int32_t sec = m->section_lower[b]; sec + 1 < m->section_upper[b]; ++sec) ++s->cuts[sec];
-        for (int w = 0; w < 2; ++w) s->hash[w] ^= term(w, b, s->min_offset[b]);
+        for (int w = 0; w < 2; ++w) {
+            s->hash_key[2 * (size_t)b + (size_t)w] = buffer_key(w, b);
+            s->hash[w] ^= term(s, w, b, s->min_offset[b]);
+        }
     }
     for (int32_t sec = 0; sec < m->section_count; ++sec) {
         s->total[sec] = m->section_width[sec];
@@ -402,17 +449,19 @@ bool mc_search_open(searcher *s)
     s->incidence_slot = malloc(incidences * sizeof(int32_t));
     s->incidence_start = malloc(n * sizeof(int32_t));
     s->unplaced = calloc(S, sizeof(int64_t));
-    s->stamp = calloc(S, sizeof(uint32_t));
+    s->cover = calloc(S, sizeof(int32_t));
     s->affected = malloc(S * sizeof(int32_t));
     for (s->tree_leaves = 1; s->tree_leaves < S; s->tree_leaves *= 2) {}
     s->tree = calloc(2 * s->tree_leaves, sizeof(int64_t));
     s->raised = malloc(n * sizeof(int32_t));
     s->fresh = malloc(n * sizeof(entry));
+    s->fresh_scratch = malloc(n * sizeof(entry));
     s->moving = calloc(n, sizeof(uint32_t));
-    if (!s->raised || !s->fresh || !s->moving) return false;
+    s->hash_key = malloc(2 * n * sizeof(uint64_t));
+    if (!s->raised || !s->fresh || !s->fresh_scratch || !s->moving || !s->hash_key) return false;
     if (!s->min_offset || !s->offset || !s->open_overlaps || !s->rank || !s->position || !s->floor || !s->cuts ||
         !s->sort_keys || !s->members || !s->slot_incidence || !s->incidence_slot || !s->incidence_start ||
-        !s->unplaced || !s->stamp || !s->affected || !s->tree)
+        !s->unplaced || !s->cover || !s->affected || !s->tree)
         return false;
     s->total = s->tree + s->tree_leaves;
     return init_state(s);
@@ -433,7 +482,7 @@ void mc_search_close(searcher *s)
     free(s->incidence_slot);
     free(s->incidence_start);
     free(s->unplaced);
-    free(s->stamp);
+    free(s->cover);
     free(s->affected);
     free(s->tree);
     free(s->log);
@@ -441,7 +490,9 @@ void mc_search_close(searcher *s)
     free(s->saved);
     free(s->raised);
     free(s->fresh);
+    free(s->fresh_scratch);
     free(s->moving);
+    free(s->hash_key);
     free(s->arena);
     free(s->entries);
     free(s->memo);

@@ -78,8 +78,7 @@ typedef struct searcher {
     int32_t *incidence_start; /* per buffer: its incidences (one a section) */
     int64_t *unplaced;        /* per section: length of the prefix          */
 
-    uint32_t *stamp; /* per section: last placement that marked it */
-    uint32_t stamp_now;
+    int32_t *cover;  /* per section: span ends noted by one placement, else 0 */
     int32_t *affected;
 
     change *log;
@@ -90,7 +89,9 @@ typedef struct searcher {
     size_t saved_len, saved_cap;
     int32_t *raised;     /* scratch: buffers raised by one placement  */
     entry *fresh;        /* scratch: their new entries                 */
+    entry *fresh_scratch; /* scratch for sorting them                   */
     uint32_t *moving;    /* per buffer: stamp of the placement moving it */
+    uint64_t *hash_key;  /* per buffer and hash word: its mixed number   */
     uint32_t moving_now;
 
     int32_t *arena; /* stack of buffer lists; addressed by index, it moves */
