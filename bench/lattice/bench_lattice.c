@@ -3,7 +3,7 @@
  * determinant 1, 2, ... tested against every point, no pruning) as the
  * baseline measured in the same run (once: it is slow). Other times are
  * medians of --runs runs.
- * usage: bench_lattice [--runs N] [--long] [--limit SECONDS] */
+ * usage: bench_lattice [--runs N] [--long] [--limit SECONDS] [--case NAME] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,13 +133,16 @@ int main(int argc, char **argv)
 {
     int runs = 3;
     bool longer = false;
+    const char *only = NULL;
     double limit = 0;
     for (int i = 1; i < argc; ++i) {
         if (!strcmp(argv[i], "--long")) longer = true;
         else if (!strcmp(argv[i], "--runs") && i + 1 < argc) runs = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--limit") && i + 1 < argc) limit = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--case") && i + 1 < argc) only = argv[++i];
         else {
-            fprintf(stderr, "usage: bench_lattice [--runs N (1-63)] [--long] [--limit SECONDS (exact search)]\n");
+            fprintf(stderr, "usage: bench_lattice [--runs N (1-63)] [--long] [--limit SECONDS (exact search)]"
+                            " [--case NAME (cases whose name contains NAME)]\n");
             return 2;
         }
     }
@@ -155,6 +158,9 @@ int main(int argc, char **argv)
         {"box4 2/5", box_polytope(4, 2, 5), false},
         {"box4 3/6", longer ? box_polytope(4, 3, 6) : NULL, false},
         {"box3 9/14", longer ? box_polytope(3, 9, 14) : NULL, false},
+        {"box4 4/7", longer ? box_polytope(4, 4, 7) : NULL, false},
+        {"box4 4/8", longer ? box_polytope(4, 4, 8) : NULL, false},
+        {"box4 5/8", longer ? box_polytope(4, 5, 8) : NULL, false},
         {"box4 5/10", longer ? box_polytope(4, 5, 10) : NULL, false},
     };
     int64_t ha[] = {4, -3, -4, 3, -1, 1, 1, -1}, hb[] = {3, 3, 1, 1};
@@ -164,7 +170,7 @@ int main(int argc, char **argv)
            "mod", "ms", "lin", "ms", "lll", "ms", "opt", "proof ms", "nodes", "plain ms", "speedup");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; ++i) {
         if (!cases[i].set) continue;
-        run_case(&cases[i], runs, limit);
+        if (!only || strstr(cases[i].name, only)) run_case(&cases[i], runs, limit);
         mc_lattice_set_free(cases[i].set);
     }
     return 0;

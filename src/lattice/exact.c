@@ -196,6 +196,55 @@ static unsigned char *marks(search *s, size_t k, int64_t size)
     return s->mark[k];
 }
 
+/* The order of v (the first k entries of column k) in Z^k / L_k, or
+ * limit + 1 once it exceeds limit, or 0 (unknown) on overflow: clears the
+ * top coordinate with the smallest multiple that d_i divides, subtracts
+ * that multiple of column i, and goes down. */
+static int64_t coset_order(const search *s, size_t k, int64_t limit)
+{
+    int64_t x[MC_LAT_D], order = 1;
+    for (size_t i = 0; i < k; ++i) x[i] = s->h[MC_LAT_AT(i, k)];
+    for (size_t i = k; i-- > 0;) {
+        int64_t d = s->h[MC_LAT_AT(i, i)], r = x[i] % d, g = d, t, u;
+        for (r = r < 0 ? -r : r; r;) t = g % r, g = r, r = t;
+        int64_t scale = d / g;
+        if (__builtin_mul_overflow(order, scale, &order)) return 0;
+        if (order > limit) return limit + 1;
+        int64_t q; /* x[i] scale / d, exact, without forming x[i] scale */
+        if (__builtin_mul_overflow(x[i] / d, scale, &q)) return 0;
+        q += x[i] % d * scale / d;
+        for (size_t j = 0; j < i; ++j)
+            if (__builtin_mul_overflow(x[j], scale, &t) || __builtin_mul_overflow(q, s->h[MC_LAT_AT(j, i)], &u) ||
+                __builtin_sub_overflow(t, u, &x[j]))
+                return 0;
+    }
+    return order;
+}
+
+/* The smallest period among axis k's leaders (INT64_MAX - 1 if none). */
+static int64_t leading_period(const search *s, size_t k)
+{
+    int64_t least = INT64_MAX - 1;
+    for (size_t l = 0; l < k; ++l)
+        if (s->leaders[k] >> l & 1 && s->period[l] < least) least = s->period[l];
+    return least;
+}
+
+/* Symmetry breaking (symmetry.c) for column k = (v, d): refuses it when its
+ * axis period d ord(v) exceeds its leader's, or under flip01 when H[0][1] >
+ * d_0 / 2; records the period when a later axis compares with it (unknown,
+ * after an overflow: then nothing is compared with it). */
+static bool breaks_symmetry(search *s, size_t k, int64_t d)
+{
+    if (k == 1 && s->flip01 && 2 * s->h[MC_LAT_AT(0, 1)] > s->h[0]) return true;
+    if (!s->leaders[k] && !s->leads[k]) return false;
+    int64_t limit = leading_period(s, k) / d;
+    int64_t order = coset_order(s, k, limit);
+    if (order > limit) return true;
+    s->period[k] = order == 0 ? INT64_MAX : d * order;
+    return false;
+}
+
 static void level(search *s, size_t k, int64_t prefix)
 {
     unsigned char *mark = marks(s, k, prefix);
@@ -207,12 +256,13 @@ static void level(search *s, size_t k, int64_t prefix)
         if (d > rest) break;
         /* The last diagonal entry is whatever is left of the target. */
         if (rest % d != 0 || (k + 1 == s->n && d != rest)) continue;
+        if (d > leading_period(s, k)) continue; /* period_k >= d */
         s->h[MC_LAT_AT(k, k)] = d;
         memset(mark, 0, (size_t)prefix);
         if (!classify(s, k, d, prefix, mark)) continue;
         for (size_t i = 0; i < k; ++i) s->h[MC_LAT_AT(i, k)] = 0;
         for (int64_t index = 0; index < prefix && !done(s); ++index, next_coset(s, k)) {
-            if (mark[index] || out_of_time(s)) continue;
+            if (mark[index] || out_of_time(s) || breaks_symmetry(s, k, d)) continue;
             ++s->nodes;
             if (k + 1 == s->n) record(s, s->target);
             else level(s, k + 1, prefix * d);
@@ -374,6 +424,9 @@ mc_status mc_lattice_exact(const mc_lattice_set *set, const mc_lattice_exact_opt
     s->deadline = options->time_limit > 0 ? t0 + options->time_limit : 0;
     size_t axis[MC_LAT_D];
     mc_lat_choose_axes(set, axis);
+    if (!s->count_all) mc_lat_symmetry(set, axis, s->leaders, &s->flip01);
+    for (size_t j = 0; j < set->n; ++j)
+        for (size_t l = 0; l < j; ++l) s->leads[l] |= s->leaders[j] >> l & 1;
     if (s->bound >= 1) st = mc_lat_search_setup(s, set, axis, err);
     if (st == MC_OK && s->bound >= 1 && have_heuristic && !s->count_all && !capped && s->bound > s->lower)
         st = adopt_improvement(set, s, axis, improve(s, t0, options->time_limit), t0, &heuristic, err);

@@ -16,12 +16,19 @@ struct mc_lattice_set {
     size_t half;
     int64_t *pts; /* half * n */
     int64_t volume_bound; /* Minkowski bound of the polytope it came from, or 0 */
+    size_t rows;          /* the polytope's rows a.x <= b (row_a: rows * n), */
+    int64_t *row_a, *row_b; /* kept for the window bound; 0 for point lists */
 };
 
 static inline const int64_t *mc_lat_point(const mc_lattice_set *set, size_t i)
 {
     return set->pts + i * set->n;
 }
+
+/* mc_lattice_window_bound, also telling whether the rows' symmetric body
+ * K holds all of DS (DS = K n Z^n: then the window cliques are the half-body
+ * cliques the greedy passes of bound.c look for). */
+int64_t mc_lat_window_bound(const mc_lattice_set *set, size_t m, const int64_t *a, const int64_t *b, bool *all_of_ds);
 
 /* Flips x so its first nonzero coordinate is positive; returns false for 0. */
 bool mc_lat_canonical(size_t n, int64_t *x);

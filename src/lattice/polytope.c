@@ -177,6 +177,19 @@ static void walk(walker *w, size_t k)
     }
 }
 
+/* The rows go with the set: the window bound (window.c) is computed from
+ * them when a lower bound is asked for, not on every load. */
+static mc_status keep_rows(mc_lattice_set *set, size_t m, const int64_t *a, const int64_t *b, mc_error *err)
+{
+    set->row_a = malloc((m ? m : 1) * set->n * sizeof *set->row_a);
+    set->row_b = malloc((m ? m : 1) * sizeof *set->row_b);
+    if (!set->row_a || !set->row_b) return mc_error_set(err, MC_ERR_NOMEM, "polytope: out of memory");
+    memcpy(set->row_a, a, m * set->n * sizeof *a);
+    memcpy(set->row_b, b, m * sizeof *b);
+    set->rows = m;
+    return MC_OK;
+}
+
 mc_status mc_lattice_set_from_polytope(size_t n, size_t m, const int64_t *a, const int64_t *b,
                                        size_t max_points, mc_lattice_set **out, mc_error *err)
 {
@@ -209,6 +222,10 @@ mc_status mc_lattice_set_from_polytope(size_t n, size_t m, const int64_t *a, con
     if (w.status == MC_OK) walk(&w, 0);
     if (w.status == MC_OK) w.status = mc_lattice_set_from_points(n, w.found, w.points, out, err);
     if (w.status == MC_OK) (*out)->volume_bound = mc_lattice_volume_bound(n, m, a, b);
+    if (w.status == MC_OK && (w.status = keep_rows(*out, m, a, b, err)) != MC_OK) {
+        mc_lattice_set_free(*out);
+        *out = NULL;
+    }
     for (size_t k = 0; k <= n; ++k) free(w.levels[k].rows);
     free(w.points);
     return w.status;

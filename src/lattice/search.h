@@ -42,11 +42,23 @@ typedef struct search {
     uint64_t ticks;
     uint64_t node_limit;        /* 0 or the node count that ends a probe      */
     bool timed_out, overflow, nomem, probe_spent;
+    /* Symmetry breaking (symmetry.c), off when all optimal lattices are
+     * counted: period_j <= period[l] for every bit l of leaders[j], and
+     * 2 H[0][1] <= d_0 under flip01. period[] holds the current path's
+     * periods of the axes that lead some other (leads[]). */
+    unsigned leaders[MC_LAT_D];
+    bool leads[MC_LAT_D], flip01;
+    int64_t period[MC_LAT_D];
 } search;
 
 /* Axis order: greedily first the axes that make the most DS points
  * checkable earliest (points supported on the chosen axes). */
 void mc_lat_choose_axes(const mc_lattice_set *set, size_t *axis);
+
+/* The symmetries of DS the search may break, in searched axes (see
+ * symmetry.c): bit l of leaders[j] when period_j <= period_l may be
+ * required, flip01 when 2 H[0][1] <= d_0 may be. */
+void mc_lat_symmetry(const mc_lattice_set *set, const size_t *axis, unsigned *leaders, bool *flip01);
 
 /* Fills the point tables of s from set, axes permuted by axis (searched
  * coordinate i is set coordinate axis[i]). s->n must be set and the rest

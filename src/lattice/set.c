@@ -80,6 +80,8 @@ void mc_lattice_set_free(mc_lattice_set *set)
 {
     if (!set) return;
     free(set->pts);
+    free(set->row_a);
+    free(set->row_b);
     free(set);
 }
 

@@ -36,6 +36,8 @@ expect 0 "best: linearization, size 121" --method=linear "$ex/dct.txt"
 expect 0 "best: exact, size 2," "$ex/row_major.txt"
 expect 0 "best: exact, size 4," "$ex/skewed.txt"
 expect 0 "best: exact, size 8," "$ex/skewed_hull.txt"
+# The 4-D example's window clique (its exact proof takes about 100 s).
+expect 0 "best: successive-modulo, size 625, lower bound 420, not proven" --method=modulo "$ex/box4.txt"
 
 # Atomic output: a failed run leaves nothing, a good one the whole report.
 expect 2 "cannot write" --output="$dir/no/such/dir/out.txt" "$ex/dct.txt"

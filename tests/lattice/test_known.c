@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "lattice/lattice_internal.h"
+#include "lattice/search.h"
 #include "reference.h"
 
 static mc_lattice_set *points(size_t n, size_t count, const int64_t *coords)
@@ -159,6 +159,8 @@ static void dct(void)
     CHECK(h.size >= 112 && h.size <= 128);
     int64_t lower = mc_lattice_lower_bound(set);
     CHECK(lower >= 100 && lower <= 112);
+    /* The half-body window clique is as large as the optimum. */
+    CHECK_EQ_I64(mc_lattice_window_bound(set, set->rows, set->row_a, set->row_b), 112);
     /* Size 111 is impossible: an explicit upper bound below the optimum. */
     mc_lattice_exact_options opt = {NULL, 111, 30.0, false};
     CHECK(mc_lattice_exact(set, &opt, &h, NULL) == MC_ERR_INFEASIBLE);
@@ -192,9 +194,43 @@ static void volume_bounds(void)
     CHECK_EQ_I64(mc_lattice_volume_bound(9, 0, NULL, NULL), 1);
 }
 
+/* The 4-D box |x_i| <= 2, |sum x_i| <= 5, |x_0 - x_1 + x_2 - x_3| <= 5 of
+ * the benchmark (565 points): its window clique is the half body (69), and
+ * its automorphisms (axis swaps and sign flips keeping both sums) are
+ * found and broken without changing the optimum 74, which the search with
+ * count_optimal (no symmetry breaking) confirms. */
+static void box4(void)
+{
+    int64_t a[12 * 4] = {0}, b[12];
+    for (size_t i = 0; i < 4; ++i) a[2 * i * 4 + i] = 1, a[(2 * i + 1) * 4 + i] = -1, b[2 * i] = b[2 * i + 1] = 2;
+    for (size_t i = 0; i < 4; ++i) {
+        a[8 * 4 + i] = 1, a[9 * 4 + i] = -1;
+        a[10 * 4 + i] = i % 2 ? -1 : 1, a[11 * 4 + i] = i % 2 ? 1 : -1;
+    }
+    b[8] = b[9] = b[10] = b[11] = 5;
+    mc_lattice_set *set;
+    CHECK(mc_lattice_set_from_polytope(4, 12, a, b, 0, &set, NULL) == MC_OK);
+    CHECK_EQ_I64(mc_lattice_set_size(set), 565);
+    CHECK_EQ_I64(mc_lattice_window_bound(set, 12, a, b), 69);
+    CHECK_EQ_I64(mc_lattice_lower_bound(set), 69);
+    size_t axis[MC_LAT_D];
+    unsigned leaders[MC_LAT_D];
+    bool flip;
+    mc_lat_choose_axes(set, axis);
+    mc_lat_symmetry(set, axis, leaders, &flip);
+    CHECK(flip);
+    for (size_t j = 1; j < 4; ++j) CHECK(leaders[j] & 1); /* every axis is an image of axis 0 */
+    CHECK_EQ_I64(exact(set, false).size, 74);
+    mc_lattice_result all = exact(set, true);
+    CHECK_EQ_I64(all.size, 74);
+    CHECK(all.optimal_count >= 8); /* the symmetric images of each optimal lattice */
+    mc_lattice_set_free(set);
+}
+
 int main(void)
 {
     volume_bounds();
+    box4();
     for (int64_t N = 3; N <= 10; ++N) row_major(N);
     skewed();
     skewed_hull();

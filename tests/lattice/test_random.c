@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "lattice/lattice_internal.h"
+#include "lattice/search.h"
 #include "reference.h"
 
 /* Copies a set's half points into a stride-n array for the reference. */
@@ -166,27 +166,138 @@ static void polytope(mc_test_rng *rng)
     mc_lattice_set_free(set);
 }
 
+/* A small random polytope with its DS set, the exact search's result and
+ * plain enumeration's optimum: what the bound tests compare against. */
+typedef struct polytope_case {
+    size_t n, m;
+    int64_t a[16 * 3], b[16], box[3];
+    mc_lattice_set *set;
+    int64_t optimum;
+} polytope_case;
+
+static void polytope_case_make(mc_test_rng *rng, polytope_case *c)
+{
+    c->n = (size_t)mc_test_range(rng, 1, 3);
+    c->m = random_polytope(rng, c->n, c->n == 3 ? 2 : 4, c->a, c->b, c->box);
+    CHECK(mc_lattice_set_from_polytope(c->n, c->m, c->a, c->b, 0, &c->set, NULL) == MC_OK);
+    mc_lattice_result r;
+    CHECK(mc_lattice_exact(c->set, NULL, &r, NULL) == MC_OK);
+    int64_t *half = half_points(c->set);
+    c->optimum = ref_optimum(c->n, c->set->half, half, r.size).optimum;
+    CHECK_EQ_I64(r.size, c->optimum);
+    free(half);
+}
+
 /* Minkowski's bound never exceeds the optimum found by plain enumeration,
  * and the exact search, which starts from it, still agrees with that
  * optimum. Counts how often the volume bound is exact, so the caller can
  * check the comparison is not vacuous (a bound stuck at 1 passes it). */
 static void volume_bound(mc_test_rng *rng, int *tight)
 {
-    size_t n = (size_t)mc_test_range(rng, 1, 3);
-    int64_t a[16 * 3], b[16], box[3];
-    size_t m = random_polytope(rng, n, n == 3 ? 2 : 4, a, b, box);
+    polytope_case c;
+    polytope_case_make(rng, &c);
+    int64_t bound = mc_lattice_volume_bound(c.n, c.m, c.a, c.b);
+    CHECK(bound >= 1);
+    CHECK(bound <= c.optimum);
+    CHECK(mc_lattice_lower_bound(c.set) >= bound);
+    *tight += bound > 1 && bound == c.optimum;
+    mc_lattice_set_free(c.set);
+}
+
+/* Largest |(K/2 + t) n Z^n| over t in {0, 1/2}^n, K = {x : |a_r.x| <=
+ * b_r}, by scanning the box |x_i| <= box_i + 1 (K/2 + t lies inside it):
+ * the translate bound that the window bound must reach. */
+static int64_t translate_bound(size_t n, size_t m, const int64_t *a, const int64_t *b, const int64_t *box)
+{
+    int64_t best = 0;
+    for (unsigned twice_t = 0; twice_t < 1u << n; ++twice_t) {
+        int64_t count = 0, x[3];
+        for (size_t i = 0; i < n; ++i) x[i] = -box[i] - 1;
+        for (bool more = true; more;) {
+            bool in = true;
+            for (size_t r = 0; r < m && in; ++r) {
+                int64_t v = 0;
+                for (size_t i = 0; i < n; ++i) v += a[r * n + i] * (2 * x[i] - (twice_t >> i & 1));
+                in = v <= b[r] && v >= -b[r];
+            }
+            count += in;
+            size_t i = 0;
+            while (i < n && x[i] == box[i] + 1) x[i] = -box[i] - 1, ++i;
+            if (i == n) more = false;
+            else ++x[i];
+        }
+        if (count > best) best = count;
+    }
+    return best;
+}
+
+/* The window bound reaches the half-integer translate bound, never exceeds
+ * the optimum of plain enumeration, and still does not when the rows given
+ * are looser than the set (then only the pairwise check of the clique
+ * keeps it valid). Counts the polytopes where it is the optimum, so the
+ * caller can check the comparison is not vacuous. */
+static void window_bound(mc_test_rng *rng, int *tight)
+{
+    polytope_case c;
+    polytope_case_make(rng, &c);
+    int64_t bound = mc_lattice_window_bound(c.set, c.m, c.a, c.b);
+    CHECK(bound >= translate_bound(c.n, c.m, c.a, c.b, c.box));
+    CHECK(bound <= c.optimum);
+    CHECK(mc_lattice_lower_bound(c.set) >= bound);
+    *tight += bound > 1 && bound == c.optimum;
+    for (size_t r0 = 0; r0 < c.m; ++r0) c.b[r0] += 1 + r0 % 2; /* a larger body than DS */
+    CHECK(mc_lattice_window_bound(c.set, c.m, c.a, c.b) <= c.optimum);
+    mc_lattice_set_free(c.set);
+}
+
+/* x -> g x for a signed permutation: coordinate i goes to perm[i], negated
+ * when bit i of signs is set. */
+static void apply(size_t n, const size_t *perm, unsigned signs, const int64_t *x, int64_t *y)
+{
+    for (size_t i = 0; i < n; ++i) y[perm[i]] = signs >> i & 1 ? -x[i] : x[i];
+}
+
+/* A random set closed under a random signed permutation g (24 steps along
+ * each orbit: a signed permutation of <= 4 axes has order 1, 2, 3, 4, 6 or
+ * 8, each dividing 24), so the exact search breaks symmetries; its size
+ * must still be plain enumeration's. Counts the sets where some
+ * symmetry was found to break, so the caller can check it was exercised. */
+static void symmetric_cross_check(mc_test_rng *rng, int *broken)
+{
+    size_t n = (size_t)mc_test_range(rng, 2, 3), perm[4] = {0, 1, 2, 3};
+    if (mc_test_range(rng, 0, 5) == 0) n = 4;
+    for (size_t i = n; i-- > 1;) {
+        size_t j = (size_t)mc_test_range(rng, 0, (int64_t)i), t = perm[i];
+        perm[i] = perm[j], perm[j] = t;
+    }
+    unsigned signs = (unsigned)mc_test_range(rng, 0, (1 << n) - 1);
+    size_t seeds = (size_t)mc_test_range(rng, 1, n == 4 ? 2 : 4), count = 0;
+    int64_t range = n == 4 ? 1 : 3, pts[4 * 4 * 24];
+    for (size_t s0 = 0; s0 < seeds; ++s0) {
+        int64_t x[4];
+        for (size_t i = 0; i < n; ++i) x[i] = mc_test_range(rng, -range, range);
+        for (int k = 0; k < 24; ++k, ++count) { /* the orbit of x, repeated if short */
+            memcpy(pts + count * n, x, n * sizeof *x);
+            apply(n, perm, signs, pts + count * n, x);
+        }
+    }
     mc_lattice_set *set;
-    CHECK(mc_lattice_set_from_polytope(n, m, a, b, 0, &set, NULL) == MC_OK);
+    CHECK(mc_lattice_set_from_points(n, count, pts, &set, NULL) == MC_OK);
+    size_t axis[MC_LAT_D];
+    unsigned leaders[MC_LAT_D];
+    bool flip = false;
+    mc_lat_choose_axes(set, axis);
+    mc_lat_symmetry(set, axis, leaders, &flip);
+    bool any = flip;
+    for (size_t j = 0; j < n; ++j) any |= leaders[j] != 0;
+    *broken += any;
     mc_lattice_result r;
-    CHECK(mc_lattice_exact(set, NULL, &r, NULL) == MC_OK);
+    mc_lattice_exact_options opt = {NULL, 0, 30.0, false};
+    CHECK(mc_lattice_exact(set, &opt, &r, NULL) == MC_OK);
     int64_t *half = half_points(set);
     ref_result ref = ref_optimum(n, set->half, half, r.size);
-    int64_t bound = mc_lattice_volume_bound(n, m, a, b);
-    CHECK(bound >= 1);
-    CHECK(bound <= ref.optimum);
     CHECK_EQ_I64(r.size, ref.optimum);
-    CHECK(mc_lattice_lower_bound(set) >= bound);
-    *tight += bound > 1 && bound == ref.optimum;
+    CHECK(reference_valid(set, r.hnf));
     free(half);
     mc_lattice_set_free(set);
 }
@@ -202,5 +313,13 @@ int main(int argc, char **argv)
     for (int i = 0; i < 300 * rounds; ++i) volume_bound(&rng, &tight);
     CHECK(tight > 30 * rounds);
     fprintf(stderr, "volume bound exact in %d of %d polytopes\n", tight, 300 * rounds);
+    int window_tight = 0;
+    for (int i = 0; i < 300 * rounds; ++i) window_bound(&rng, &window_tight);
+    CHECK(window_tight > 100 * rounds);
+    fprintf(stderr, "window bound exact in %d of %d polytopes\n", window_tight, 300 * rounds);
+    int broken = 0;
+    for (int i = 0; i < 400 * rounds; ++i) symmetric_cross_check(&rng, &broken);
+    CHECK(broken > 100 * rounds);
+    fprintf(stderr, "symmetries broken in %d of %d symmetric sets\n", broken, 400 * rounds);
     return mc_test_finish("lattice_random");
 }
