@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checked.h"
 #include "lattice/lattice_internal.h"
 
 __extension__ typedef __int128 i128;
@@ -31,22 +32,11 @@ typedef struct walker {
     mc_error *err;
 } walker;
 
-static int64_t gcd64(int64_t a, int64_t b)
-{
-    if (a < 0) a = -a;
-    if (b < 0) b = -b;
-    while (b) {
-        int64_t t = a % b;
-        a = b, b = t;
-    }
-    return a;
-}
-
 /* Divides a row by the gcd of all its entries (keeps the real set). */
 static void normalize(int64_t *row, size_t n)
 {
     int64_t g = 0;
-    for (size_t i = 0; i <= n; ++i) g = gcd64(g, row[i]);
+    for (size_t i = 0; i <= n; ++i) g = mc_gcd_i64(g, row[i] < 0 ? -row[i] : row[i]);
     if (g > 1)
         for (size_t i = 0; i <= n; ++i) row[i] /= g;
 }

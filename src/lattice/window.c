@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/checked.h"
 #include "lattice/lattice_internal.h"
 
 #define MAX_DIRECTIONS 64
@@ -38,22 +39,13 @@ typedef struct windows {
     long steps;
 } windows;
 
-static int64_t gcd64(int64_t a, int64_t b)
-{
-    while (b) {
-        int64_t t = a % b;
-        a = b, b = t;
-    }
-    return a < 0 ? -a : a;
-}
-
 /* Adds |a.x| <= b as a direction; parallel rows keep the tightest width.
  * False when the row cannot be represented (b < 0 leaves K empty; too many
  * directions): dropping a row would enlarge K beyond DS. */
 static bool add_direction(windows *w, const int64_t *a, int64_t b)
 {
     int64_t row[MC_LAT_D], g = 0;
-    for (size_t i = 0; i < w->n; ++i) g = gcd64(g, a[i]);
+    for (size_t i = 0; i < w->n; ++i) g = mc_gcd_i64(g, a[i] < 0 ? -a[i] : a[i]);
     if (b < 0) return false;
     if (g == 0) return true; /* 0 <= b: no constraint */
     for (size_t i = 0; i < w->n; ++i) row[i] = a[i] / g;

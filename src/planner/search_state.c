@@ -139,13 +139,17 @@ static void sort_entries(entry *items, entry *scratch, size_t n)
     }
 }
 
-/* Drops the entries of moving buffers from a list, keeping the order. */
-static size_t compact(searcher *s, order_list *list, size_t from)
+/* Drops the entries of moving buffers from a list, keeping the order.
+ * With `save`, the dropped entries are appended to the undo copies as
+ * they go, in position order as unreorder needs them. */
+static size_t compact(searcher *s, order_list *list, size_t from, bool save)
 {
     entry *items = s->entries + list->base;
     size_t kept = from;
-    for (size_t i = from; i < list->len; ++i)
+    for (size_t i = from; i < list->len; ++i) {
         if (s->moving[items[i].buffer] != s->moving_now) items[kept++] = items[i];
+        else if (save) s->saved[s->saved_len++] = (saved_entry){(int64_t)i, items[i]};
+    }
     return kept;
 }
 
@@ -167,7 +171,7 @@ static void next_stamp(searcher *s)
  * placed entry, re-sort the raised ones and merge them back, in one pass
  * over the part of the list at or after the first entry that moved (keys
  * only grow, so nothing lands earlier). That pass also saves the old
- * entries for undo, in position order as unreorder needs them. */
+ * entries for undo. */
 static void reorder(searcher *s, order_list *list, size_t k, size_t count)
 {
     size_t first = s->saved_len;
@@ -187,11 +191,7 @@ static void reorder(searcher *s, order_list *list, size_t k, size_t count)
         s->fresh[j] = mc_search_entry_of(s, c);
     }
     sort_entries(s->fresh, s->fresh_scratch, count);
-    size_t kept = start;
-    for (size_t i = start; i < list->len; ++i) {
-        if (s->moving[items[i].buffer] == s->moving_now) s->saved[s->saved_len++] = (saved_entry){(int64_t)i, items[i]};
-        else items[kept++] = items[i];
-    }
+    size_t kept = compact(s, list, start, true);
     /* Merge from the back: kept entries [0, kept) and fresh [0, count). */
     size_t out = kept + count, i = kept, j = count;
     while (j > 0) {
@@ -212,7 +212,7 @@ static void unreorder(searcher *s, const order_change *change)
     next_stamp(s);
     for (size_t j = 0; j < change->count; ++j) s->moving[saved[j].e.buffer] = s->moving_now;
     size_t start = (size_t)saved[0].position;
-    size_t kept = compact(s, list, start);
+    size_t kept = compact(s, list, start, false);
     size_t out = kept + change->count, i = kept, j = change->count;
     while (out > start) {
         --out;

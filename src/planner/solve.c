@@ -63,6 +63,11 @@ static mc_status parse_preorders(driver *d, const char *spec, mc_error *err)
     return MC_OK;
 }
 
+static bool past_deadline(const driver *d, double now)
+{
+    return d->deadline > 0 && now > d->deadline;
+}
+
 /* Called every 1024 nodes: deadline, cancellation and progress. */
 static bool tick(void *context)
 {
@@ -74,7 +79,7 @@ static bool tick(void *context)
         o->on_progress(&p, o->context);
         d->next_progress = now + o->progress_interval;
     }
-    if (d->deadline > 0 && now > d->deadline) return true;
+    if (past_deadline(d, now)) return true;
     if (o->should_stop && o->should_stop(o->context)) {
         d->stopped_by_user = true;
         return true;
@@ -182,7 +187,7 @@ static bool limits_reached(const driver *d)
 {
     if (d->stopped_by_user) return true;
     if (d->options->node_limit && d->nodes >= d->options->node_limit) return true;
-    return d->deadline > 0 && mc_clock_seconds() > d->deadline;
+    return past_deadline(d, mc_clock_seconds());
 }
 
 /* Asks one capacity within a node budget and narrows the bracket by the
