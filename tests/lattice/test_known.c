@@ -227,8 +227,31 @@ static void box4(void)
     mc_lattice_set_free(set);
 }
 
+/* Rows the window bound cannot use give the trivial bound 1, never a
+ * wrong one: a row with b < 0 (an empty body), and more than 64 distinct
+ * directions (dropping one would enlarge the body beyond DS). */
+static void window_bound_unusable_rows(void)
+{
+    int64_t a[4] = {1, 0, -1, 0}, b[2] = {2, 2};
+    mc_lattice_set *set;
+    int64_t box_a[4 * 2] = {1, 0, -1, 0, 0, 1, 0, -1}, box_b[4] = {2, 2, 2, 2};
+    CHECK(mc_lattice_set_from_polytope(2, 4, box_a, box_b, 0, &set, NULL) == MC_OK);
+    CHECK(mc_lattice_window_bound(set, 4, box_a, box_b) > 1); /* the usable rows do give a bound */
+    b[1] = -1;
+    CHECK_EQ_I64(mc_lattice_window_bound(set, 2, a, b), 1);
+    enum { ROWS = 65 };
+    int64_t many_a[ROWS * 2], many_b[ROWS];
+    for (size_t r = 0; r < ROWS; ++r) {
+        many_a[2 * r] = 1, many_a[2 * r + 1] = (int64_t)r; /* 65 directions, none parallel */
+        many_b[r] = 1000;
+    }
+    CHECK_EQ_I64(mc_lattice_window_bound(set, ROWS, many_a, many_b), 1);
+    mc_lattice_set_free(set);
+}
+
 int main(void)
 {
+    window_bound_unusable_rows();
     volume_bounds();
     box4();
     for (int64_t N = 3; N <= 10; ++N) row_major(N);
