@@ -88,8 +88,8 @@ mc_status mc_place(const mc_problem *problem, mc_method method, int64_t *offsets
  * layout found, even when it exceeds the capacity; report->height is its
  * height, report->load the LOAD bound and report->lower_bound the best
  * proven lower bound. report->outcome is SOLVED when the height fits the
- * capacity (proven_optimal when it equals the lower bound, or in decision
- * mode), INFEASIBLE when it is proven that nothing fits, TIMEOUT when no
+ * capacity (proven_optimal only when the height equals the proven lower
+ * bound, in either mode), INFEASIBLE when it is proven that nothing fits, TIMEOUT when no
  * fitting layout was found in time, CANCELLED when should_stop asked.
  * Returns MC_OK whenever a layout was produced; an error status only for
  * invalid arguments, colliding fixed offsets, overflow or exhausted memory.

@@ -180,8 +180,10 @@ static void fill_report(const auto_run *r, mc_report *rep)
     bool fits = r->best_height <= r->capacity;
     if (fits) {
         rep->outcome = MC_OUTCOME_SOLVED;
-        rep->proven_optimal = !r->opt->minimize || r->best_height <= r->lower_bound;
-        if (!rep->proven_optimal)
+        /* In decision mode the outcome answers the question; "proven optimal"
+         * still means what it means in minimize mode, never just "fits". */
+        rep->proven_optimal = r->best_height <= r->lower_bound;
+        if (!rep->proven_optimal && r->opt->minimize)
             snprintf(rep->reason, sizeof rep->reason, "best height %" PRId64 " is %.2f%% above the lower bound %" PRId64,
                      r->best_height, 100.0 * (double)(r->best_height - rep->lower_bound) / (double)rep->lower_bound,
                      rep->lower_bound);

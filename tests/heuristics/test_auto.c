@@ -65,13 +65,32 @@ static void test_decision_and_infeasible(void)
     /* Generous capacity: the first heuristic answers the decision. */
     mc_solve_options o = options(INT64_C(1) << 40, false, 2.0);
     mc_report r = run_auto(p, &o, 1, off);
-    CHECK(r.outcome == MC_OUTCOME_SOLVED && r.proven_optimal);
+    CHECK(r.outcome == MC_OUTCOME_SOLVED);
+    CHECK(r.proven_optimal == (r.height <= r.lower_bound));
     /* Below LOAD: proven infeasible at once, the best layout still given. */
     o = options(load - 1, true, 2.0);
     r = run_auto(p, &o, 1, off);
     CHECK(r.outcome == MC_OUTCOME_INFEASIBLE);
     CHECK(r.height >= load);
     CHECK(strstr(r.reason, "does not fit") != NULL);
+    free(off);
+    mc_problem_destroy(p);
+}
+
+/* Fitting is not optimality: in decision mode a first-pass layout above the
+ * lower bound must not be reported as proven optimal. */
+static void test_decision_is_not_a_proof(void)
+{
+    mc_gen_options g = {MC_GEN_TILING, 400, 9, 1000};
+    mc_problem *p;
+    int64_t optimum;
+    CHECK(mc_generate(&g, &p, &optimum, NULL) == MC_OK);
+    int64_t *off = malloc(400 * sizeof(int64_t));
+    mc_solve_options o = options(INT64_C(1) << 40, false, 2.0);
+    mc_report r = run_auto(p, &o, 1, off);
+    CHECK(r.outcome == MC_OUTCOME_SOLVED);
+    CHECK(r.height > optimum);
+    CHECK(!r.proven_optimal);
     free(off);
     mc_problem_destroy(p);
 }
@@ -184,6 +203,7 @@ int main(void)
 {
     test_brute_force_optimum();
     test_decision_and_infeasible();
+    test_decision_is_not_a_proof();
     test_timeout_keeps_best();
     test_tiling_optimum();
     test_cancel_progress_threads();
