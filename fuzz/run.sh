@@ -1,8 +1,8 @@
 #!/bin/sh
 # Builds every libFuzzer harness (fuzz/*/) with clang in its own build
-# directory and runs each for SECONDS (default 60). The CSV reader's fuzzer
-# starts from examples/*.csv plus a few inline cases covering every column,
-# alias and line-end form. Exits non-zero when a fuzzer finds a crash, a
+# directory and runs each for SECONDS (default 60). Each starts from the
+# examples of its format; the CSV reader's fuzzer also from a few inline
+# cases covering every column, alias and line-end form. Exits non-zero when a fuzzer finds a crash, a
 # leak or a violated property; the reproducer is left in the work folder.
 # usage: fuzz/run.sh [SECONDS] [WORK_PREFIX]
 set -eu
@@ -56,7 +56,12 @@ for dir in "$root"/fuzz/*/; do
     corpus=$work/$module-corpus
     mkdir -p "$corpus"
     if [ -d "$dir/seeds" ]; then cp "$dir"/seeds/* "$corpus/"; fi
-    if [ "$module" = csv ]; then seed_csv "$corpus"; fi
+    case $module in
+    csv) seed_csv "$corpus" ;;
+    lattice) cp "$root"/examples/lattice/*.txt "$corpus/" ;;
+    trace) cp "$root"/examples/cache/*.csv "$corpus/" ;;
+    syncs) cp "$root"/examples/sync/*.syncs "$corpus/" ;;
+    esac
     echo "fuzzing $target for ${seconds}s"
     if (cd "$work" && "$build/fuzz/$module/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
             -rss_limit_mb=2048 -print_final_stats=1 "$corpus" >"$work/$module.log" 2>&1); then

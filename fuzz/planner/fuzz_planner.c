@@ -8,17 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../fuzz_check.h"
 #include "brute.h"
 #include "memcarve/csv.h"
 #include "memcarve/planner.h"
 
-static void expect(int ok, const char *what)
-{
-    if (!ok) {
-        fprintf(stderr, "fuzz_planner: %s\n", what);
-        abort();
-    }
-}
 
 /* Small enough for the oracle to answer in microseconds. */
 static int oracle_sized(const mc_problem *p, int64_t capacity, brute_buffer *bb)
@@ -44,8 +38,8 @@ static mc_report solve(const mc_problem *p, int64_t capacity, int minimize, int6
     if (mc_solve(p, &o, offsets, &r, NULL) != MC_OK) r.outcome = MC_OUTCOME_TIMEOUT;
     if (r.outcome == MC_OUTCOME_SOLVED) {
         int64_t height = -1;
-        expect(mc_validate(p, capacity, offsets, &height, NULL) == MC_OK, "the solver returned an invalid layout");
-        expect(height == r.height, "the reported height is not the layout's");
+        fuzz_require(mc_validate(p, capacity, offsets, &height, NULL) == MC_OK, "the solver returned an invalid layout");
+        fuzz_require(height == r.height, "the reported height is not the layout's");
     }
     return r;
 }
@@ -64,10 +58,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         mc_report r = solve(p, capacity, 0, offsets);
         if (oracle_sized(p, capacity, bb) && r.outcome != MC_OUTCOME_TIMEOUT) {
             int fits = brute_feasible(bb, (int)n, capacity, NULL);
-            expect(fits == (r.outcome == MC_OUTCOME_SOLVED), "the solver and the oracle disagree on feasibility");
+            fuzz_require(fits == (r.outcome == MC_OUTCOME_SOLVED), "the solver and the oracle disagree on feasibility");
             mc_report m = solve(p, capacity, 1, offsets);
             if (m.outcome == MC_OUTCOME_SOLVED && m.proven_optimal && m.height > 0)
-                expect(!brute_feasible(bb, (int)n, m.height - 1, NULL), "the oracle fits below the proven optimum");
+                fuzz_require(!brute_feasible(bb, (int)n, m.height - 1, NULL), "the oracle fits below the proven optimum");
         }
     }
     free(offsets);
