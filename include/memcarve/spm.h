@@ -19,9 +19,9 @@
  *   allocation carries a header and no region needs boundary tags. Frees
  *   coalesce buddies at once, or — with MC_SPM_DEFERRED — only when an
  *   allocation would otherwise fail. A split block whose regions are all
- *   free again goes back to the bitmap (a single-threaded eager heap keeps
- *   one such block split as a spare, handed back the moment a whole-block
- *   request needs it).
+ *   free again goes back to the bitmap (outside the minimal build, a
+ *   single-threaded eager heap keeps one such block split as a spare,
+ *   handed back the moment a whole-block request needs it).
  *
  * Contract
  *   - Pointers are aligned to min(rounded size, 64) bytes, and never less
@@ -38,8 +38,9 @@
  *     one bitmap scan when a new block is needed; whole-block alloc is
  *     O(bitmap words + free runs skipped); free is O(run length / word bits).
  *   - Build option: -DMC_SPM_MINIMAL compiles only the single-threaded,
- *     eager core (no locks, CAS loops or deferred paths; init then refuses
- *     those flags with MC_ERR_UNSUPPORTED).
+ *     eager core (no locks, CAS loops, deferred paths or speed shortcuts
+ *     such as the spare block; init then refuses those flags with
+ *     MC_ERR_UNSUPPORTED).
  *   - Thread-safety: a heap made without MC_SPM_THREADS_* must be used by one
  *     thread at a time. With MC_SPM_THREADS_COARSE or _FINE every function
  *     may be called from any thread: whole blocks are claimed lock-free by

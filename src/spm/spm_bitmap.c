@@ -8,6 +8,13 @@
  * took and the search starts over, so no lock is ever held. */
 #include "spm/spm_internal.h"
 
+#if !SPM_SHORTCUTS /* the one copy the minimal build's scans call */
+uint32_t spm_scan_out(const mc_spm *h, int which, uint32_t from, spm_word flip)
+{
+    return spm_scan(h, which, from, flip);
+}
+#endif
+
 /* Free blocks of an F/E word as pairs of ones: k free blocks in a row are
  * 2k ones in a row, so ordinary bit tricks measure runs. */
 static spm_word free_pairs(spm_word w)
@@ -16,19 +23,28 @@ static spm_word free_pairs(spm_word w)
     return w | (w << 1);
 }
 
-/* Lowest run of n free blocks, looking at each word once: a run either
- * continues from the previous word (carry), or fits inside the word (found
- * by shift-and doubling, log2(n) steps), or carries on into the next one.
- * The cost depends on the words before the run, not on how many holes
- * they contain. */
-static uint32_t find_run_words(mc_spm *h, uint32_t n, uint32_t hint)
+/* The first F/E word with a free block, moving the hint there. */
+SPM_FORCE_INLINE uint32_t first_free_word(mc_spm *h)
 {
     const spm_aword *bits = spm_bits(h);
-    uint32_t first = hint, carry = 0;
+    uint32_t hint = atomic_load_explicit(&h->hint, memory_order_relaxed), first = hint;
     while (first < h->nwords && free_pairs(atomic_load_explicit(&bits[first], memory_order_relaxed)) == 0) ++first;
     if (first != hint) spm_hint_move(h, hint, first);
-    for (uint32_t wi = first; wi < h->nwords; ++wi) {
-        spm_word x = free_pairs(atomic_load_explicit(&bits[wi], memory_order_relaxed));
+    return first;
+}
+
+/* Lowest run of n free blocks starting at block `from` or later, looking
+ * at each word once: a run either continues from the previous word
+ * (carry), or fits inside the word (found by shift-and doubling, log2(n)
+ * steps), or carries on into the next one. The cost depends on the words
+ * before the run, not on how many holes they contain. */
+SPM_FORCE_INLINE uint32_t find_run_words(mc_spm *h, uint32_t n, uint32_t from)
+{
+    const spm_aword *bits = spm_bits(h);
+    uint32_t carry = 0;
+    spm_word below = ~(~(spm_word)0 << (2u * (from % SPM_HALF)));
+    for (uint32_t wi = from / SPM_HALF; wi < h->nwords; ++wi, below = 0) {
+        spm_word x = free_pairs(atomic_load_explicit(&bits[wi], memory_order_relaxed)) & ~below;
         if (x == 0) {
             carry = 0;
             continue;
@@ -52,16 +68,15 @@ static uint32_t find_run_words(mc_spm *h, uint32_t n, uint32_t hint)
 }
 
 /* Lowest start s with s % step == phase (step a power of two) that begins n
- * free blocks, or SPM_NIL. Also moves the hint past leading full words. */
+ * free blocks, or SPM_NIL. Stepped requests (alloc_aligned) share the word
+ * search: from each run of n found, the first start in phase either still
+ * fits inside that run or the search goes on from there. */
 uint32_t spm_find_run(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase)
 {
-    uint32_t hint = atomic_load_explicit(&h->hint, memory_order_relaxed);
-    if (step == 1) return find_run_words(h, n, hint);
-    for (uint32_t s = spm_next_set(h, SPM_F, hint * SPM_HALF); s < h->nblocks;) {
-        uint32_t start = s + ((phase - s) & (step - 1));
-        uint32_t end = spm_next_clear(h, SPM_F, s);
-        if (start < end && end - start >= n) return start;
-        s = spm_next_set(h, SPM_F, end);
+    for (uint32_t s = first_free_word(h) * SPM_HALF; (s = find_run_words(h, n, s)) != SPM_NIL;) {
+        uint32_t a = s + ((phase - s) & (step - 1));
+        if (a == s || spm_next_clear(h, SPM_F, s) >= a + n) return a;
+        s = a;
     }
     return SPM_NIL;
 }
@@ -132,6 +147,12 @@ bool spm_claim(mc_spm *h, uint32_t start, uint32_t n)
 {
     spm_aword *bits = spm_bits(h);
     uint32_t end = start + n;
+    /* One thread: nothing can change between a test and a flip. */
+    if (!spm_threaded(h)) {
+        if (spm_next_clear(h, SPM_F, start) < end) return false;
+        flip(h, start, n);
+        return true;
+    }
     if (in_one_word(start, n)) return take_word(h, &bits[start / SPM_HALF], f_mask(start, n), end_mark(end - 1));
     for (uint32_t hi = end; hi > start;) {
         uint32_t lo = (hi - 1) / SPM_HALF * SPM_HALF;
@@ -145,13 +166,45 @@ bool spm_claim(mc_spm *h, uint32_t start, uint32_t n)
     return true;
 }
 
-void spm_release(mc_spm *h, uint32_t start, uint32_t n)
+/* Word w now has a free block: the hint must not lie past it. */
+static void lower_hint(mc_spm *h, uint32_t w)
 {
-    flip(h, start, n);
-    uint32_t w = start / SPM_HALF;
     for (uint32_t hint; w < (hint = atomic_load_explicit(&h->hint, memory_order_relaxed));)
         spm_hint_move(h, hint, w);
 }
+
+void spm_release(mc_spm *h, uint32_t start, uint32_t n)
+{
+    flip(h, start, n);
+    lower_hint(h, start / SPM_HALF);
+}
+
+/* Split (F E = 1 1) and free (1 0) differ in E alone, so a split block
+ * turns into a free one, or back, with one bit. */
+void spm_unsplit(mc_spm *h, uint32_t block)
+{
+    spm_bit_set(h, SPM_E, block, false);
+    lower_hint(h, block / SPM_HALF);
+}
+
+#if SPM_SHORTCUTS
+/* One thread, plain runs: the blocks just found are free, so flipping them
+ * is the claim, with no second test of the words, and a run inside one word
+ * (nearly all) is one store. A leaf function with the search inlined: the
+ * general path's calls and register saves cost W1's whole-block
+ * allocations a third of their instructions. */
+uint32_t spm_take_single(mc_spm *h, uint32_t n)
+{
+    uint32_t s = find_run_words(h, n, first_free_word(h) * SPM_HALF);
+    if (s == SPM_NIL) return s;
+    spm_aword *w = &spm_bits(h)[s / SPM_HALF];
+    if (in_one_word(s, n))
+        atomic_store_explicit(w, atomic_load_explicit(w, memory_order_relaxed) ^ (f_mask(s, n) | end_mark(s + n - 1)),
+                              memory_order_relaxed);
+    else flip(h, s, n);
+    return s;
+}
+#endif
 
 /* Finds and claims n blocks. A threaded heap may lose claims to other
  * threads and may carry a stale hint, so it retries, and before giving up
@@ -161,6 +214,10 @@ uint32_t spm_take_blocks(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase)
     bool rescanned = !spm_threaded(h);
     for (;;) {
         uint32_t s = spm_find_run(h, n, step, phase);
+        if (s != SPM_NIL && !spm_threaded(h)) {
+            flip(h, s, n); /* one thread: the blocks just found are free */
+            return s;
+        }
         if (s == SPM_NIL) {
             if (rescanned) return SPM_NIL;
             rescanned = true;

@@ -14,6 +14,7 @@ void spm_note_peak(mc_spm *h, uint32_t now)
     }
 }
 
+#ifndef MC_SPM_MINIMAL /* one thread there: spm_account never calls it */
 /* The threaded half of spm_account: read-modify-writes, CAS on the peak. */
 void spm_account_atomic(mc_spm *h, size_t bytes, bool alloc)
 {
@@ -25,11 +26,12 @@ void spm_account_atomic(mc_spm *h, size_t bytes, bool alloc)
     spm_u32_add(h, &h->live, 1);
     spm_note_peak(h, spm_u32_add(h, &h->used, (uint32_t)bytes) + (uint32_t)bytes);
 }
+#endif
 
 void *spm_alloc_blocks(mc_spm *h, size_t n, uint32_t step, uint32_t phase)
 {
     uint32_t s = spm_take_blocks(h, (uint32_t)n, step, phase);
-    if (s == SPM_NIL && spm_drop_spare(h)) s = spm_take_blocks(h, (uint32_t)n, step, phase);
+    if (s == SPM_NIL && SPM_SHORTCUTS && spm_drop_spare(h)) s = spm_take_blocks(h, (uint32_t)n, step, phase);
     if (s == SPM_NIL && spm_has(h, MC_SPM_DEFERRED)) {
         spm_coalesce_all(h);
         s = spm_take_blocks(h, (uint32_t)n, step, phase);
@@ -57,7 +59,17 @@ void *mc_spm_alloc(mc_spm *h, size_t size)
         return p;
     }
     if (size > ((size_t)h->nblocks << h->bshift)) return NULL;
-    return spm_alloc_blocks(h, (size + block - 1) >> h->bshift, 1, 0);
+    size_t n = (size + block - 1) >> h->bshift;
+#if SPM_SHORTCUTS
+    /* One thread: the lean search and claim; the general path only when it
+     * fails (then a spare or deferred regions may still make room). */
+    uint32_t s = spm_threaded(h) ? SPM_NIL : spm_take_single(h, (uint32_t)n);
+    if (s != SPM_NIL) {
+        spm_account(h, n << h->bshift, true);
+        return h->base + ((size_t)s << h->bshift);
+    }
+#endif
+    return spm_alloc_blocks(h, n, 1, 0);
 }
 
 /* A run starts where the previous block is free or ends another unit. That

@@ -95,9 +95,11 @@ typedef struct spm_loc {
 #define SPM_SUPPORTED ((unsigned)MC_SPM_DEFERRED | SPM_THREADS)
 #endif
 
-/* Single-threaded shortcuts (a list pop, a free without merging, one-word
- * runs) only save time; the general paths do the same work. The minimal
- * build, whose budget is code size, leaves them out. */
+/* Single-threaded shortcuts (a list pop, splits with the tag in registers,
+ * a lean run search and claim, the spare block) only save time; the
+ * general paths do the same work. The minimal build, whose budget is code
+ * size, leaves them out (its one-thread free is free_single, which is also
+ * the smaller code). */
 #ifdef MC_SPM_MINIMAL
 #define SPM_SHORTCUTS 0
 #else
@@ -130,8 +132,10 @@ static inline _Atomic unsigned char *spm_locks(const mc_spm *h)
  * answering `which`. */
 static inline spm_word spm_answer(spm_word w, int which)
 {
-    spm_word a = which == SPM_E ? w >> 1 : which == SPM_F ? w & ~(w >> 1) : w & (w >> 1);
-    return a & SPM_EVEN;
+    /* E: E. F: F and not E. P: F and E. Written as selects of operands, so
+     * that a copy with `which` unknown (spm_scan_out) needs no branches. */
+    spm_word e = w >> 1;
+    return (which == SPM_E ? ~(spm_word)0 : w) & (which == SPM_F ? ~e : e) & SPM_EVEN;
 }
 
 static inline size_t spm_block_size(const mc_spm *h) { return (size_t)1 << h->bshift; }
@@ -231,44 +235,56 @@ static inline uint32_t spm_ceil_log2(size_t x)
  * past nblocks are always 0 0 (not free), so inverted scans are clamped. */
 static inline uint32_t spm_scan(const mc_spm *h, int which, uint32_t from, spm_word flip)
 {
-    if (from >= h->nblocks) return h->nblocks;
     const spm_aword *bits = spm_bits(h);
-    uint32_t wi = from / SPM_HALF;
-    spm_word w = (spm_answer(atomic_load_explicit(&bits[wi], memory_order_relaxed), which) ^ flip) & SPM_EVEN &
-                 (~(spm_word)0 << (2u * (from % SPM_HALF)));
-    while (w == 0) {
-        if (++wi >= h->nwords) return h->nblocks;
-        w = (spm_answer(atomic_load_explicit(&bits[wi], memory_order_relaxed), which) ^ flip) & SPM_EVEN;
+    spm_word keep = ~(spm_word)0 << (2u * (from % SPM_HALF));
+    for (uint32_t wi = from / SPM_HALF; wi < h->nwords; ++wi, keep = ~(spm_word)0) {
+        spm_word w = (spm_answer(atomic_load_explicit(&bits[wi], memory_order_relaxed), which) ^ flip) & SPM_EVEN & keep;
+        if (w == 0) continue;
+        uint32_t i = wi * SPM_HALF + spm_ctz(w) / 2u;
+        return i < h->nblocks ? i : h->nblocks;
     }
-    uint32_t i = wi * SPM_HALF + spm_ctz(w) / 2u;
-    return i < h->nblocks ? i : h->nblocks;
+    return h->nblocks;
 }
+
+/* The minimal build calls one shared copy (spm_bitmap.c) instead of an
+ * inlined scan per call site and file. */
+uint32_t spm_scan_out(const mc_spm *h, int which, uint32_t from, spm_word flip);
 
 /* Inline so that each caller's constant `which` and `flip` fold away. */
 static inline uint32_t spm_next_set(const mc_spm *h, int which, uint32_t from)
 {
-    return spm_scan(h, which, from, 0);
+    return SPM_SHORTCUTS ? spm_scan(h, which, from, 0) : spm_scan_out(h, which, from, 0);
 }
 
 static inline uint32_t spm_next_clear(const mc_spm *h, int which, uint32_t from)
 {
-    return spm_scan(h, which, from, ~(spm_word)0);
+    return SPM_SHORTCUTS ? spm_scan(h, which, from, ~(spm_word)0) : spm_scan_out(h, which, from, ~(spm_word)0);
 }
 
 /* The region of a split block that contains `leaf`: returns its first leaf
  * and its class in *cls. In a well-formed tree the split nodes on the path
  * from the root to a leaf are exactly the region's ancestors, so counting
- * them gives the class. The loop runs nclasses times whatever the answer:
- * a walk that stopped at the first unsplit node would exit at a random
- * depth and mispredict once per free. A malformed tag still yields a class
- * in [0, nclasses], so a caller never indexes out of range. */
+ * them gives the class. In heap numbering the ancestor of `leaf` at class c
+ * is (2^K + leaf) >> c, so each step is a shift and a bit test. The loop
+ * runs nclasses times whatever the answer: a walk that stopped at the first
+ * unsplit node would exit at a random depth and mispredict once per free.
+ * A malformed tag still yields a class in [0, nclasses], so a caller never
+ * indexes out of range. */
 static inline uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t leaf, uint32_t *cls)
 {
-    uint32_t split = spm_load32(h, &spm_tag_of(h, block)->split), K = h->nclasses, above = 0, node = 1;
-    for (uint32_t k = K; k > 0; --k) {
-        above += (split >> node) & 1u;
-        node = 2 * node + ((leaf >> (k - 1)) & 1u);
-    }
+    uint32_t split = spm_load32(h, &spm_tag_of(h, block)->split), K = h->nclasses, above = 0;
+    uint32_t x = (1u << K) | leaf;
+#if SPM_SHORTCUTS
+    /* Unrolled to the largest K, with constant shifts: steps past the root
+     * read node 0, which does not exist and is masked off (20 instructions
+     * fewer per region free than the loop; the minimal build keeps it). */
+    _Static_assert(SPM_MAX_CLASSES == 5u, "spm_region_find unrolls five steps");
+    split &= ~1u;
+    above = ((split >> (x >> 1)) & 1u) + ((split >> (x >> 2)) & 1u) + ((split >> (x >> 3)) & 1u) +
+            ((split >> (x >> 4)) & 1u) + ((split >> (x >> 5)) & 1u);
+#else
+    for (uint32_t k = K; k > 0; --k) above += (split >> (x >> k)) & 1u;
+#endif
     uint32_t c = K - above;
     *cls = c;
     return (leaf >> c) << c;
@@ -278,7 +294,9 @@ static inline uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t
 uint32_t spm_find_run(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase);
 bool spm_claim(mc_spm *h, uint32_t start, uint32_t n);
 void spm_release(mc_spm *h, uint32_t start, uint32_t n);
+void spm_unsplit(mc_spm *h, uint32_t block);
 uint32_t spm_take_blocks(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase);
+uint32_t spm_take_single(mc_spm *h, uint32_t n);
 
 /* The link at `off`, or `scratch` for SPM_NIL. Whether a region has a
  * neighbour on its list is a coin toss in practice; selecting a pointer

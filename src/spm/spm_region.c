@@ -63,9 +63,11 @@ static void unlock_all(const mc_spm *h)
     for (uint32_t k = h->nclasses; k-- > 0;) class_unlock(h, k);
 }
 
+/* Heap numbering: the root is 1, node n's children are 2n and 2n + 1, so
+ * the node of the class-k region at `leaf` is (2^K + leaf) >> k. */
 static uint32_t node_of(const mc_spm *h, uint32_t leaf, uint32_t k)
 {
-    return (1u << (h->nclasses - k)) | (leaf >> k);
+    return ((1u << h->nclasses) | leaf) >> k;
 }
 
 uint32_t spm_empty_pattern(const mc_spm *h)
@@ -93,13 +95,34 @@ static void add_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
     spm_u32_or(h, &spm_tag_of(h, block)->free, 1u << leaf);
 }
 
-/* A fresh split block in the spine shape, whose class-`cls` region (at leaf
- * 2^cls) is returned at once; the other classes' regions are published one
- * class at a time. Handing that region out directly, instead of publishing
- * it and taking it back through take_region, saves a push, an unlink and a
- * pass over the lists on the slowest small allocation (W1 tails,
- * docs/bench/spm.md). The tag cannot show "empty" meanwhile: the returned
- * region is never marked free. */
+/* Publishes the upper halves made by splitting region (leaf, class j)
+ * down to class `stop`, lower halves kept, one class lock at a time,
+ * except the one of class `keep` (SPM_NIL: none), whose first leaf it
+ * returns; without one it returns `leaf`, the lower half kept. */
+static uint32_t publish_halves(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t j, uint32_t stop,
+                               uint32_t keep)
+{
+    uint32_t out = leaf;
+    for (uint32_t c = j; c > stop; --c) {
+        uint32_t upper = leaf + (1u << (c - 1));
+        if (c - 1 == keep) {
+            out = upper;
+            continue;
+        }
+        class_lock(h, c - 1);
+        add_free(h, block, upper, c - 1);
+        class_unlock(h, c - 1);
+    }
+    return out;
+}
+
+/* A fresh block is a class-K region at leaf 0 split down to class 0 (leaf
+ * 0 holds the tag): the spine shape. Its class-`cls` half is handed out at
+ * once instead of being published and taken back (one push, one unlink and
+ * one pass over the lists fewer on the slowest small allocation). The tag
+ * cannot show "empty" meanwhile: that region is never marked free. The
+ * block turns split before any region is published, so a region's free
+ * from another thread always finds the split state. */
 static void *new_split_block(mc_spm *h, uint32_t cls)
 {
     uint32_t b = spm_take_blocks(h, 1, 1, 0);
@@ -108,16 +131,11 @@ static void *new_split_block(mc_spm *h, uint32_t cls)
     atomic_store_explicit(&t->free, 0, memory_order_relaxed);
     atomic_store_explicit(&t->split, spm_empty_pattern(h), memory_order_relaxed);
     spm_bit_set(h, SPM_P, b, true);
-    for (uint32_t c = 0; c < h->nclasses; ++c) {
-        if (c == cls) continue;
-        class_lock(h, c);
-        add_free(h, b, 1u << c, c);
-        class_unlock(h, c);
-    }
-    return h->base + spm_offset(h, b, 1u << cls);
+    return h->base + spm_offset(h, b, publish_halves(h, b, 0, h->nclasses, 0, cls));
 }
 
-/* Returns a class-`cls` region, splitting a larger free one if needed. */
+/* Returns a class-`cls` region, splitting a larger free one if needed:
+ * the lower half is kept each time, the upper halves go on their lists. */
 static void *take_region(mc_spm *h, uint32_t cls)
 {
     for (uint32_t j = cls; j < h->nclasses; ++j) {
@@ -128,30 +146,94 @@ static void *take_region(mc_spm *h, uint32_t cls)
             continue;
         }
         spm_unlink(h, j, off);
-        uint32_t block = off >> h->bshift;
-        uint32_t leaf = spm_leaf_at(h, off);
+        uint32_t block = off >> h->bshift, leaf = spm_leaf_at(h, off), split = 0;
         spm_tag *t = spm_tag_of(h, block);
-        uint32_t split = 0;
         for (uint32_t c = j; c > cls; --c) split |= 1u << node_of(h, leaf, c);
-        if (split) spm_u32_or(h, &t->split, split);
+        if (split) spm_u32_or(h, &t->split, split); /* an exact pop splits nothing */
         spm_u32_and(h, &t->free, ~(1u << leaf));
         class_unlock(h, j);
-        /* Keep the lower half each time; the upper halves go on their lists. */
-        for (uint32_t c = j; c > cls; --c) {
-            class_lock(h, c - 1);
-            add_free(h, block, leaf + (1u << (c - 1)), c - 1);
-            class_unlock(h, c - 1);
-        }
+        publish_halves(h, block, leaf, j, cls, SPM_NIL);
         return h->base + off;
     }
     return NULL;
 }
 
+/* Takes the first region off list k (single-threaded). */
+static uint32_t pop_head(mc_spm *h, uint32_t k)
+{
+    spm_link scratch;
+    uint32_t off = h->head[k], next = spm_link_at(h, off)->next;
+    h->head[k] = next;
+    spm_link_or(h, next, &scratch)->prev = SPM_NIL;
+    return off;
+}
+
+/* Single-threaded: the classes from `cls` up whose lists hold a region, as
+ * a mask built without a branch per class, so that finding the one to split
+ * costs at most one misprediction. Unused heads stay SPM_NIL. */
+static uint32_t stocked_from(const mc_spm *h, uint32_t cls)
+{
+    uint32_t m = 0;
+    for (uint32_t c = 0; c < SPM_MAX_CLASSES; ++c) m |= (uint32_t)(h->head[c] != SPM_NIL) << c;
+    return m & (~0u << cls);
+}
+
+/* Single-threaded take_region: pops a region of class j >= cls and splits
+ * it down, keeping the lower half each time, with the tag in registers and
+ * stored once. */
+static void *split_single(mc_spm *h, uint32_t j, uint32_t cls)
+{
+    uint32_t off = pop_head(h, j), block = off >> h->bshift, leaf = spm_leaf_at(h, off);
+    spm_tag *t = spm_tag_of(h, block);
+    uint32_t sp = atomic_load_explicit(&t->split, memory_order_relaxed);
+    uint32_t fr = atomic_load_explicit(&t->free, memory_order_relaxed) & ~(1u << leaf);
+    for (uint32_t c = j; c > cls; --c) {
+        uint32_t upper = leaf + (1u << (c - 1));
+        sp |= 1u << node_of(h, leaf, c);
+        fr |= 1u << upper;
+        push(h, c - 1, spm_offset(h, block, upper));
+    }
+    atomic_store_explicit(&t->split, sp, memory_order_relaxed);
+    atomic_store_explicit(&t->free, fr, memory_order_relaxed);
+    return h->base + off;
+}
+
+/* Single-threaded new_split_block: the first free block from the hint
+ * (a free block's pair is 1 0, a split one's 1 1, so claiming it as split
+ * is setting its E bit), its tag written whole, the other classes'
+ * regions pushed. NULL when no block is free. */
+static void *fresh_single(mc_spm *h, uint32_t cls)
+{
+    spm_aword *bits = spm_bits(h);
+    uint32_t wi = atomic_load_explicit(&h->hint, memory_order_relaxed);
+    spm_word w = 0, f = 0;
+    for (; wi < h->nwords; ++wi) {
+        w = atomic_load_explicit(&bits[wi], memory_order_relaxed);
+        if ((f = spm_answer(w, SPM_F)) != 0) break;
+    }
+    if (f == 0) return NULL;
+    atomic_store_explicit(&h->hint, wi, memory_order_relaxed);
+    atomic_store_explicit(&bits[wi], w | (f & -f) << 1, memory_order_relaxed);
+    uint32_t b = wi * SPM_HALF + spm_ctz(f) / 2, e = spm_empty_pattern(h);
+    spm_tag *t = spm_tag_of(h, b);
+    atomic_store_explicit(&t->split, e, memory_order_relaxed);
+    atomic_store_explicit(&t->free, e & ~(1u << (1u << cls)), memory_order_relaxed);
+    for (uint32_t c = 0; c < cls; ++c) push(h, c, spm_offset(h, b, 1u << c));
+    for (uint32_t c = cls + 1; c < h->nclasses; ++c) push(h, c, spm_offset(h, b, 1u << c));
+    return h->base + spm_offset(h, b, 1u << cls);
+}
+
 static void coalesce_locked(mc_spm *h);
 
-/* The general path; single-threaded heaps have tried spm_pop_exact first. */
+/* The general path; single-threaded heaps have tried spm_pop_exact first,
+ * and take the shortcuts above unless blocks have run out. */
 void *spm_region_alloc(mc_spm *h, uint32_t cls)
 {
+    if (SPM_SHORTCUTS && !spm_threaded(h)) {
+        uint32_t m = stocked_from(h, cls);
+        void *p = m ? split_single(h, spm_ctz(m), cls) : fresh_single(h, cls);
+        if (p || !spm_has(h, MC_SPM_DEFERRED)) return p;
+    }
     coarse_lock(h);
     void *p;
     bool coalesced = false;
@@ -195,43 +277,44 @@ static bool release_if_empty_locked(mc_spm *h, uint32_t block)
     for (uint32_t c = 0; c < h->nclasses; ++c) spm_unlink(h, c, spm_offset(h, block, 1u << c));
     atomic_store_explicit(&t->split, 0, memory_order_relaxed);
     atomic_store_explicit(&t->free, 0, memory_order_relaxed);
-    spm_bit_set(h, SPM_P, block, false);
-    spm_release(h, block, 1);
+    spm_unsplit(h, block);
     return true;
 }
 
-/* Caller holds every class lock. A single-threaded heap parks the block as
- * the spare and releases the previous spare instead, if that is still
- * empty; threaded heaps release at once (the spare would need a lock on the
- * whole-block path). */
-static void park_or_release(mc_spm *h, uint32_t block)
+/* One thread; `block` has just emptied. The full build parks it as the
+ * spare, so that a workload freeing and re-allocating around a block
+ * boundary does not re-split a block every time, and returns the previous
+ * spare to the bitmap if that is still empty. False in the minimal build
+ * (a spare only saves time): the caller releases `block`. Threaded heaps
+ * keep no spare either (it would need a lock on the whole-block path);
+ * they release in spm_region_free. */
+static bool park(mc_spm *h, uint32_t block)
 {
-    if (!spm_threaded(h)) {
-        uint32_t old = h->spare;
-        h->spare = block;
-        if (old == SPM_NIL || old == block) return;
-        block = old;
-    }
-    release_if_empty_locked(h, block);
+    if (!SPM_SHORTCUTS) return false;
+    uint32_t old = h->spare;
+    h->spare = block;
+    if (old != SPM_NIL && old != block) release_if_empty_locked(h, old);
+    return true;
 }
 
 bool spm_drop_spare(mc_spm *h)
 {
     uint32_t b = h->spare;
-    if (spm_threaded(h) || b == SPM_NIL) return false;
+    if (!SPM_SHORTCUTS || spm_threaded(h) || b == SPM_NIL) return false;
     h->spare = SPM_NIL;
     return release_if_empty_locked(h, b);
 }
 
 bool spm_spare_empty(const mc_spm *h)
 {
-    return !spm_threaded(h) && h->spare != SPM_NIL && block_empty(h, h->spare);
+    return SPM_SHORTCUTS && !spm_threaded(h) && h->spare != SPM_NIL && block_empty(h, h->spare);
 }
 
 /* Single-threaded free: the merge loop of spm_region_free below with the
  * tag held in registers and stored once, and no lock or flag tests on the
  * way (a free is the hottest call there is). A deferred heap only
- * publishes the region. */
+ * publishes the region. The minimal build uses it too: without the lock
+ * juggling it is also the smaller of the two. */
 static void free_single(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
 {
     spm_tag *t = spm_tag_of(h, block);
@@ -246,16 +329,28 @@ static void free_single(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
         leaf &= ~((2u << k) - 1);
         sp &= ~(1u << node_of(h, leaf, k + 1));
     }
-    push(h, k, spm_offset(h, block, leaf));
     fr |= 1u << leaf;
+    /* Both words: the free bits alone can match the spine while a spine
+     * leaf is still split below (leaf 2 of a 4-leaf block, leaf 3 in use). */
+    uint32_t e = spm_empty_pattern(h);
+    if (eager && fr == e && sp == e && !park(h, block)) {
+        /* Released without publishing its last region (leaf 2^k) first;
+         * the other classes' spine regions are on their lists. */
+        for (uint32_t c = 0; c < h->nclasses; ++c)
+            if (c != k) spm_unlink(h, c, spm_offset(h, block, 1u << c));
+        atomic_store_explicit(&t->free, 0, memory_order_relaxed);
+        atomic_store_explicit(&t->split, 0, memory_order_relaxed);
+        spm_unsplit(h, block);
+        return;
+    }
+    push(h, k, spm_offset(h, block, leaf));
     atomic_store_explicit(&t->free, fr, memory_order_relaxed);
     atomic_store_explicit(&t->split, sp, memory_order_relaxed);
-    if (eager && fr == spm_empty_pattern(h)) park_or_release(h, block);
 }
 
 void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls)
 {
-    if (SPM_SHORTCUTS && !spm_threaded(h)) {
+    if (!spm_threaded(h)) {
         free_single(h, block, leaf, cls);
         return;
     }
@@ -278,7 +373,7 @@ void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls)
     class_unlock(h, k);
     if (empty) {
         lock_all(h);
-        park_or_release(h, block);
+        release_if_empty_locked(h, block);
         unlock_all(h);
     }
     coarse_unlock(h);

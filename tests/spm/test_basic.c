@@ -354,6 +354,16 @@ static void test_spare_block(void)
     expect_ok(h);
     CHECK(mc_spm_free(h, c) == MC_OK); /* block 1 empties: block 0 goes back */
     CHECK(h->spare == 1 && !spm_bit(h, SPM_P, 0) && spm_bit(h, SPM_F, 0));
+    CHECK(h->head[2] == 64 + 32 && h->head[1] == 64 + 16 && h->head[0] == 64 + 8); /* block 1's spine only */
+    expect_ok(h);
+    /* A spare in use again is not released when the next block empties. */
+    b = mc_spm_alloc(h, 32);
+    CHECK(b == h->base + 64 + 32);
+    c = mc_spm_alloc(h, 32);
+    CHECK(c == h->base + 32 && spm_bit(h, SPM_P, 0));
+    CHECK(mc_spm_free(h, c) == MC_OK && h->spare == 0);
+    CHECK(spm_bit(h, SPM_P, 1) && !spm_bit(h, SPM_F, 1)); /* block 1 stays split */
+    CHECK(mc_spm_free(h, b) == MC_OK && h->spare == 1 && spm_bit(h, SPM_F, 0));
     expect_ok(h);
     mc_spm_get_stats(h, &s);
     CHECK_EQ_I64(s.largest_free, s.capacity);
@@ -375,8 +385,54 @@ static void test_spare_block(void)
     expect_ok(h);
 }
 
+/* With 32-byte blocks (leaves 0..3) the free bits can read "empty" (leaves
+ * 1 and 2) while leaf 2's pair is still split and leaf 3 is live: the block
+ * must stay, and go back only when leaf 3 is freed too. */
+static void test_empty_needs_both_tag_words(void)
+{
+    mc_spm *h = make(4096, 32, 0);
+    uint8_t *p1 = mc_spm_alloc(h, 8), *p2 = mc_spm_alloc(h, 8), *p3 = mc_spm_alloc(h, 8);
+    CHECK(p1 == h->base + 8 && p2 == h->base + 16 && p3 == h->base + 24);
+    CHECK(mc_spm_free(h, p1) == MC_OK && mc_spm_free(h, p2) == MC_OK);
+    CHECK(h->spare == SPM_NIL && spm_bit(h, SPM_P, 0));
+    expect_ok(h);
+    CHECK(mc_spm_free(h, p3) == MC_OK);
+    CHECK(h->spare == 0 && spm_bit(h, SPM_P, 0));
+    expect_ok(h);
+    CHECK(mc_spm_alloc(h, h->nblocks * 32) == h->base);
+    expect_ok(h);
+}
+
+/* A split takes the smallest stocked class above the request and splits it
+ * down, lower half kept: with only a 128-byte region free (block 0's spine
+ * used up below it), an 8-byte request gets its first leaf and publishes
+ * the upper halves, one region of each class from 8 to 64 bytes. */
+static void test_split_from_larger(void)
+{
+    mc_spm *h = make(sizeof arena, 256, 0);
+    void *small[4];
+    for (uint32_t c = 0; c < 4; ++c) small[c] = mc_spm_alloc(h, (size_t)8 << c);
+    CHECK(h->head[0] == SPM_NIL && h->head[3] == SPM_NIL && h->head[4] == 128);
+    uint8_t *p = mc_spm_alloc(h, 8);
+    CHECK(p == h->base + 128 && h->head[4] == SPM_NIL);
+    CHECK(h->head[0] == 136 && h->head[1] == 144 && h->head[2] == 160 && h->head[3] == 192);
+    expect_ok(h);
+    CHECK(mc_spm_free(h, p) == MC_OK && h->head[4] == 128 && h->head[0] == SPM_NIL);
+    /* With classes 2 and 3 stocked, an 8-byte request splits class 2. */
+    uint8_t *q = mc_spm_alloc(h, 32);
+    CHECK(q == h->base + 128 && h->head[2] == 160 && h->head[3] == 192);
+    p = mc_spm_alloc(h, 8);
+    CHECK(p == h->base + 160 && h->head[3] == 192 && h->head[1] == 176 && h->head[0] == 168);
+    expect_ok(h);
+    CHECK(mc_spm_free(h, p) == MC_OK && mc_spm_free(h, q) == MC_OK);
+    for (uint32_t c = 0; c < 4; ++c) CHECK(mc_spm_free(h, small[c]) == MC_OK);
+    expect_ok(h);
+}
+
 int main(void)
 {
+    test_empty_needs_both_tag_words();
+    test_split_from_larger();
     test_split_block_state();
     test_spare_block();
     test_init_errors();
