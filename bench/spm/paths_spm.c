@@ -18,36 +18,7 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 
-static uint64_t rng_state;
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-static size_t rnd_range(size_t lo, size_t hi) { return lo + (size_t)(rnd() % (hi - lo + 1)); }
-
-typedef struct w1op {
-    uint32_t size, slot; /* size 0: free live slot `slot` */
-} w1op;
-
-/* bench_spm's generator, seed included, so the two see the same requests. */
-static long make_w1(w1op *t, long ops)
-{
-    size_t n = 0;
-    long k = 0;
-    rng_state = 42;
-    while (k < ops) {
-        if (n < 256 && (n == 0 || (rnd() & 1))) {
-            t[k++] = (w1op){(uint32_t)16 << rnd_range(0, 6), (uint32_t)n++};
-            continue;
-        }
-        for (size_t b = rnd_range(1, n); b > 0 && n > 0 && k < ops; --b, --n)
-            t[k++] = (w1op){0, (uint32_t)rnd_range(0, n - 1)};
-    }
-    return k;
-}
+#include "w1_trace.h"
 
 enum { POP, SPLIT, FRESH, RUN, FREE_RUN, FREE_REGION, FREE_PARK, FREE_RELEASE, NPATHS };
 static const char *const path_name[NPATHS] = {
