@@ -245,6 +245,33 @@ static bool breaks_symmetry(search *s, size_t k, int64_t d)
     return false;
 }
 
+/* Coset index -> the upper part of column k (mixed radix, coordinate 0
+ * fastest, as next_coset counts). */
+static void set_column(search *s, size_t k, int64_t index)
+{
+    for (size_t i = 0; i < k; ++i) {
+        int64_t d = s->h[MC_LAT_AT(i, i)];
+        s->h[MC_LAT_AT(i, k)] = index % d, index /= d;
+    }
+}
+
+/* The last level from tail.c's admissible columns, with the same order,
+ * checks and node counts as the loop over the coset table in level(), so
+ * both paths find the same lattices. False when tail.c does not apply. */
+static bool last_level_fast(search *s, size_t k, int64_t d)
+{
+    const int64_t *found;
+    size_t count;
+    if (!s->fast_tail || !mc_lat_tail_columns(s, d, &found, &count)) return false;
+    for (size_t i = 0; i < count && !done(s); ++i) {
+        set_column(s, k, found[i]);
+        if (out_of_time(s) || breaks_symmetry(s, k, d)) continue;
+        ++s->nodes;
+        record(s, s->target);
+    }
+    return true;
+}
+
 static void level(search *s, size_t k, int64_t prefix)
 {
     unsigned char *mark = marks(s, k, prefix);
@@ -258,6 +285,7 @@ static void level(search *s, size_t k, int64_t prefix)
         if (rest % d != 0 || (k + 1 == s->n && d != rest)) continue;
         if (d > leading_period(s, k)) continue; /* period_k >= d */
         s->h[MC_LAT_AT(k, k)] = d;
+        if (k + 1 == s->n && last_level_fast(s, k, d)) continue;
         memset(mark, 0, (size_t)prefix);
         if (!classify(s, k, d, prefix, mark)) continue;
         for (size_t i = 0; i < k; ++i) s->h[MC_LAT_AT(i, k)] = 0;
@@ -398,6 +426,12 @@ static mc_status run_search(search *s, mc_error *err)
 mc_status mc_lattice_exact(const mc_lattice_set *set, const mc_lattice_exact_options *options,
                            mc_lattice_result *result, mc_error *err)
 {
+    return mc_lat_exact_run(set, options, true, result, err);
+}
+
+mc_status mc_lat_exact_run(const mc_lattice_set *set, const mc_lattice_exact_options *options, bool fast_tail,
+                           mc_lattice_result *result, mc_error *err)
+{
     double t0 = mc_clock_seconds();
     mc_lattice_exact_options none = {NULL, 0, 0, false};
     if (!options) options = &none;
@@ -415,6 +449,7 @@ mc_status mc_lattice_exact(const mc_lattice_set *set, const mc_lattice_exact_opt
     if (!s) return mc_error_set(err, MC_ERR_NOMEM, "exact search: out of memory");
     s->n = set->n;
     s->count_all = options->count_optimal;
+    s->fast_tail = fast_tail;
     /* A heuristic lattice of size `upper` is in hand, so only strictly
      * smaller ones matter unless all optimal lattices are wanted. Sizes
      * beyond 2^26 are out of reach: search below, prove only what is found. */

@@ -36,18 +36,19 @@ static uint64_t hash_prefix(const int64_t *x, size_t k)
     return h;
 }
 
-/* Finds or adds the prefix of x (first k coordinates) at level k, using an
- * open-addressing table of `slots` entries (a power of two). */
-static size_t intern_prefix(search *s, size_t k, const int64_t *x, size_t *table, size_t slots)
+/* Finds or adds the prefix of x (first k of n coordinates) among the
+ * *count stored n wide in store, using an open-addressing table of `slots`
+ * entries (a power of two). */
+static size_t intern_prefix(const int64_t *x, size_t k, size_t n, int64_t *store, size_t *count, size_t *table,
+                            size_t slots)
 {
-    size_t n = s->n;
     for (size_t slot = hash_prefix(x, k) & (slots - 1);; slot = (slot + 1) & (slots - 1)) {
         if (table[slot] == SIZE_MAX) {
-            size_t id = s->prefix_count[k]++;
-            memcpy(s->prefixes[k] + id * n, x, n * sizeof *x);
+            size_t id = (*count)++;
+            memcpy(store + id * n, x, n * sizeof *x);
             return table[slot] = id;
         }
-        if (!memcmp(s->prefixes[k] + table[slot] * n, x, k * sizeof *x)) return table[slot];
+        if (!memcmp(store + table[slot] * n, x, k * sizeof *x)) return table[slot];
     }
 }
 
@@ -92,6 +93,69 @@ static bool sort_by_top(search *s, size_t k)
     return true;
 }
 
+typedef struct tail_key {
+    int64_t top, c;
+    size_t prefix;
+} tail_key;
+
+static int by_tail_key(const void *a, const void *b)
+{
+    const tail_key *x = a, *y = b;
+    if (x->top != y->top) return x->top < y->top ? -1 : 1;
+    if (x->c != y->c) return x->c < y->c ? -1 : 1;
+    return (x->prefix > y->prefix) - (x->prefix < y->prefix);
+}
+
+/* The runs of groups sharing x_{n-1} (the groups are sorted by it). */
+static void find_runs(tail *t)
+{
+    for (size_t g = 0; g < t->group_count; ++g) {
+        if (g == 0 || t->groups[g].top != t->groups[g - 1].top)
+            t->runs[t->run_count++] = (tail_run){t->groups[g].top, g, g};
+        t->runs[t->run_count - 1].end = g + 1;
+    }
+}
+
+/* Groups the last level's points by (x_{n-1}, x_{n-2}) for tail.c, each
+ * flipped so that x_{n-1} > 0 (x and -x forbid the same columns), with
+ * their first n-2 coordinates interned: the tables are rebuilt per prefix
+ * lattice, and a box has far fewer such prefixes than points. */
+static bool setup_tail(search *s, size_t *table, size_t slots)
+{
+    size_t n = s->n, count = s->count[n - 1], cap = count ? count : 1;
+    tail *t = &s->tail;
+    tail_key *keys = malloc(cap * sizeof *keys);
+    t->prefixes = malloc(cap * n * sizeof *t->prefixes);
+    t->member = malloc(cap * sizeof *t->member);
+    t->groups = malloc(cap * sizeof *t->groups);
+    t->runs = malloc(cap * sizeof *t->runs);
+    if (!keys || !t->prefixes || !t->member || !t->groups || !t->runs) {
+        free(keys);
+        return false;
+    }
+    memset(table, 0xff, slots * sizeof *table);
+    for (size_t p = 0; p < count; ++p) {
+        int64_t x[MC_LAT_D];
+        memcpy(x, s->pts[n - 1] + p * n, n * sizeof *x);
+        if (x[n - 1] < 0)
+            for (size_t i = 0; i < n; ++i) x[i] = -x[i];
+        size_t id = intern_prefix(x, n - 2, n, t->prefixes, &t->prefix_count, table, slots);
+        keys[p] = (tail_key){x[n - 1], x[n - 2], id};
+    }
+    qsort(keys, count, sizeof *keys, by_tail_key);
+    for (size_t p = 0; p < count; ++p) {
+        if (p == 0 || keys[p].top != keys[p - 1].top || keys[p].c != keys[p - 1].c)
+            t->groups[t->group_count++] = (tail_group){keys[p].top, keys[p].c, p, p};
+        t->member[p] = keys[p].prefix;
+        t->groups[t->group_count - 1].end = p + 1;
+        if (p == 0 || keys[p].c < t->cmin) t->cmin = keys[p].c;
+        if (p == 0 || keys[p].c > t->cmax) t->cmax = keys[p].c;
+    }
+    free(keys);
+    find_runs(t);
+    return true;
+}
+
 mc_status mc_lat_search_setup(search *s, const mc_lattice_set *set, const size_t *axis, mc_error *err)
 {
     size_t n = set->n, cap = set->half ? set->half : 1, slots = 2;
@@ -127,9 +191,12 @@ mc_status mc_lat_search_setup(search *s, const mc_lattice_set *set, const size_t
     for (size_t k = 0; k < n; ++k) {
         memset(table, 0xff, slots * sizeof *table);
         for (size_t p = 0; p < s->count[k]; ++p)
-            s->prefix_of[k][p] = intern_prefix(s, k, s->pts[k] + p * n, table, slots);
+            s->prefix_of[k][p] =
+                intern_prefix(s->pts[k] + p * n, k, n, s->prefixes[k], &s->prefix_count[k], table, slots);
     }
+    if (n >= 3 && !setup_tail(s, table, slots)) s->nomem = true;
     free(table);
+    if (s->nomem) return mc_error_set(err, MC_ERR_NOMEM, "exact search: out of memory");
     return MC_OK;
 }
 
@@ -145,5 +212,9 @@ void mc_lat_search_teardown(search *s)
     }
     free(s->hard);
     free(s->scratch);
+    tail *t = &s->tail;
+    free(t->groups), free(t->runs), free(t->split), free(t->member), free(t->prefixes), free(t->img);
+    free(t->bits), free(t->forbidden), free(t->hnf_of), free(t->found), free(t->qv), free(t->cand);
+    free(t->part), free(t->klass), free(t->built), free(t->decomp);
     for (size_t k = 0; k < s->n; ++k) free(s->mark[k]);
 }
