@@ -45,6 +45,23 @@ static mc_lattice_set *box_polytope(size_t n, int64_t box, int64_t sum)
     return set;
 }
 
+/* The cross polytope |x_1| + ... + |x_n| <= r: all 2^n sign rows. Its
+ * projections repeat directions many times over (polytope.c keeps the
+ * tightest of each). */
+static mc_lattice_set *cross_polytope(size_t n, int64_t r)
+{
+    int64_t a[(1u << MC_LAT_D) * MC_LAT_D], b[1u << MC_LAT_D];
+    size_t m = 0;
+    for (size_t signs = 0; signs < ((size_t)1 << n); ++signs, ++m) {
+        for (size_t j = 0; j < n; ++j) a[m * n + j] = (signs >> j) & 1 ? -1 : 1;
+        b[m] = r;
+    }
+    mc_lattice_set *set = NULL;
+    mc_error err;
+    if (mc_lattice_set_from_polytope(n, m, a, b, 0, &set, &err) != MC_OK) fprintf(stderr, "%s\n", err.message), exit(2);
+    return set;
+}
+
 static mc_lattice_set *dct(void)
 {
     int64_t a[] = {1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 7, 1, 1, -7, -1, -1};
@@ -162,6 +179,7 @@ int main(int argc, char **argv)
         {"box4 4/8", longer ? box_polytope(4, 4, 8) : NULL, false},
         {"box4 5/8", longer ? box_polytope(4, 5, 8) : NULL, false},
         {"box4 5/10", longer ? box_polytope(4, 5, 10) : NULL, false},
+        {"cross4 11", longer ? cross_polytope(4, 11) : NULL, false},
     };
     int64_t ha[] = {4, -3, -4, 3, -1, 1, 1, -1}, hb[] = {3, 3, 1, 1};
     if (mc_lattice_set_from_polytope(2, 4, ha, hb, 0, &cases[3].set, NULL) != MC_OK) return 2;

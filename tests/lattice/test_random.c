@@ -143,15 +143,15 @@ static size_t random_polytope(mc_test_rng *rng, size_t n, int64_t max_box, int64
     return m;
 }
 
-static void polytope(mc_test_rng *rng)
+/* The set's points must be exactly the integer points of the rows inside
+ * the box |x_i| <= box[i] (which holds the whole polytope). */
+static void check_against_box(size_t n, size_t m, const int64_t *a, const int64_t *b, const int64_t *box)
 {
-    size_t n = (size_t)mc_test_range(rng, 1, 3);
-    int64_t a[16 * 3], b[16], box[3];
-    size_t m = random_polytope(rng, n, 6, a, b, box);
     mc_lattice_set *set;
     CHECK(mc_lattice_set_from_polytope(n, m, a, b, 0, &set, NULL) == MC_OK);
+    if (!set) return;
     size_t expected = 0;
-    int64_t x[3];
+    int64_t x[4];
     for (size_t i = 0; i < n; ++i) x[i] = -box[i];
     for (bool more = true; more;) {
         bool in = inside(n, m, a, b, x);
@@ -164,6 +164,36 @@ static void polytope(mc_test_rng *rng)
     }
     CHECK_EQ_I64(mc_lattice_set_size(set), expected);
     mc_lattice_set_free(set);
+}
+
+static void polytope(mc_test_rng *rng)
+{
+    size_t n = (size_t)mc_test_range(rng, 1, 3);
+    int64_t a[16 * 3], b[16], box[3];
+    size_t m = random_polytope(rng, n, 6, a, b, box);
+    check_against_box(n, m, a, b, box);
+}
+
+/* A cross polytope (all 2^n rows +-x_1 +- ... +- x_n <= r) plus scaled
+ * copies of some of its rows with other right sides. Projection makes many
+ * rows with the same direction, and only the tightest of each may be kept:
+ * keeping a looser one, or dropping the tightest, changes the points. */
+static void polytope_parallel_rows(mc_test_rng *rng)
+{
+    size_t n = (size_t)mc_test_range(rng, 2, 4), m = 0;
+    int64_t r = mc_test_range(rng, 1, 5), a[19 * 4], b[19], box[4];
+    for (size_t signs = 0; signs < ((size_t)1 << n); ++signs, ++m) {
+        for (size_t j = 0; j < n; ++j) a[m * n + j] = (signs >> j) & 1 ? -1 : 1;
+        b[m] = r;
+    }
+    for (size_t copies = (size_t)mc_test_range(rng, 0, 3); copies > 0; --copies, ++m) {
+        size_t from = (size_t)mc_test_range(rng, 0, (int64_t)(1u << n) - 1);
+        int64_t c = mc_test_range(rng, 2, 3);
+        for (size_t j = 0; j < n; ++j) a[m * n + j] = c * a[from * n + j];
+        b[m] = mc_test_range(rng, c * r - 2 > 0 ? c * r - 2 : 0, c * r + 2);
+    }
+    for (size_t i = 0; i < n; ++i) box[i] = r;
+    check_against_box(n, m, a, b, box);
 }
 
 /* A small random polytope with its DS set, the exact search's result and
@@ -321,5 +351,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 400 * rounds; ++i) symmetric_cross_check(&rng, &broken);
     CHECK(broken > 100 * rounds);
     fprintf(stderr, "symmetries broken in %d of %d symmetric sets\n", broken, 400 * rounds);
+    /* Last, so that the counts above keep their random streams. */
+    for (int i = 0; i < 100 * rounds; ++i) polytope_parallel_rows(&rng);
     return mc_test_finish("lattice_random");
 }
