@@ -8,13 +8,6 @@
  * took and the search starts over, so no lock is ever held. */
 #include "spm/spm_internal.h"
 
-#if !SPM_SHORTCUTS /* the one copy the minimal build's scans call */
-uint32_t spm_scan_out(const mc_spm *h, int which, uint32_t from, spm_word flip)
-{
-    return spm_scan(h, which, from, flip);
-}
-#endif
-
 /* Free blocks of an F/E word as pairs of ones: k free blocks in a row are
  * 2k ones in a row, so ordinary bit tricks measure runs. */
 static spm_word free_pairs(spm_word w)
@@ -24,6 +17,7 @@ static spm_word free_pairs(spm_word w)
 }
 
 /* The first F/E word with a free block, moving the hint there. */
+#if SPM_SHORTCUTS
 SPM_FORCE_INLINE uint32_t first_free_word(mc_spm *h)
 {
     const spm_aword *bits = spm_bits(h);
@@ -32,20 +26,30 @@ SPM_FORCE_INLINE uint32_t first_free_word(mc_spm *h)
     if (first != hint) spm_hint_move(h, hint, first);
     return first;
 }
+#endif
 
 /* Lowest run of n free blocks starting at block `from` or later, looking
  * at each word once: a run either continues from the previous word
  * (carry), or fits inside the word (found by shift-and doubling, log2(n)
  * steps), or carries on into the next one. The cost depends on the words
- * before the run, not on how many holes they contain. */
-SPM_FORCE_INLINE uint32_t find_run_words(mc_spm *h, uint32_t n, uint32_t from)
+ * before the run, not on how many holes they contain. The carry is below
+ * n at the start of every word (a longer one has been returned), so a
+ * word without free blocks needs no case of its own: it ends with carry 0
+ * through the general steps. The full build skips them for speed (the
+ * `run`-based loop of an earlier try was 8% more instructions). */
+#if SPM_SHORTCUTS /* inlined into the lean whole-block path */
+SPM_FORCE_INLINE
+#else /* one copy for the search, the hint and the claim test */
+SPM_MIN_NOINLINE static
+#endif
+uint32_t find_run_words(mc_spm *h, uint32_t n, uint32_t from)
 {
     const spm_aword *bits = spm_bits(h);
     uint32_t carry = 0;
     spm_word below = ~(~(spm_word)0 << (2u * (from % SPM_HALF)));
     for (uint32_t wi = from / SPM_HALF; wi < h->nwords; ++wi, below = 0) {
         spm_word x = free_pairs(atomic_load_explicit(&bits[wi], memory_order_relaxed)) & ~below;
-        if (x == 0) {
+        if (SPM_SHORTCUTS && x == 0) {
             carry = 0;
             continue;
         }
@@ -69,13 +73,23 @@ SPM_FORCE_INLINE uint32_t find_run_words(mc_spm *h, uint32_t n, uint32_t from)
 
 /* Lowest start s with s % step == phase (step a power of two) that begins n
  * free blocks, or SPM_NIL. Stepped requests (alloc_aligned) share the word
- * search: from each run of n found, the first start in phase either still
- * fits inside that run or the search goes on from there. */
+ * search: a run found out of phase sends the search on from the first
+ * start in phase after it, which either begins a run itself or moves on;
+ * starts only grow, so this ends. */
 uint32_t spm_find_run(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase)
 {
-    for (uint32_t s = first_free_word(h) * SPM_HALF; (s = find_run_words(h, n, s)) != SPM_NIL;) {
+#if SPM_SHORTCUTS
+    uint32_t s = first_free_word(h) * SPM_HALF;
+#else
+    /* The first free block is the lowest run of one: no loop of its own.
+     * With none, the hint becomes SPM_NIL / SPM_HALF, past every word (a
+     * release lowers it again), and the search below starts there. */
+    uint32_t s = find_run_words(h, 1, atomic_load_explicit(&h->hint, memory_order_relaxed) * SPM_HALF);
+    atomic_store_explicit(&h->hint, s / SPM_HALF, memory_order_relaxed);
+#endif
+    for (; (s = find_run_words(h, n, s)) != SPM_NIL;) {
         uint32_t a = s + ((phase - s) & (step - 1));
-        if (a == s || spm_next_clear(h, SPM_F, s) >= a + n) return a;
+        if (a == s) return a;
         s = a;
     }
     return SPM_NIL;
@@ -89,17 +103,10 @@ static spm_word f_mask(uint32_t i, uint32_t cnt)
     return (SPM_EVEN << (2u * lo)) & (SPM_EVEN >> (2u * (SPM_HALF - lo - cnt)));
 }
 
-/* Most runs lie inside one word; claims and frees of those take one step.
- * n = 0 (a failed claim giving back nothing) must take the loop. */
+/* Most runs lie inside one word; claims and frees of those take one step. */
 static bool in_one_word(uint32_t start, uint32_t n)
 {
-    return SPM_SHORTCUTS && n != 0 && start % SPM_HALF + n <= SPM_HALF;
-}
-
-static uint32_t chunk(uint32_t i, uint32_t end)
-{
-    uint32_t room = SPM_HALF - i % SPM_HALF;
-    return end - i < room ? end - i : room;
+    return SPM_SHORTCUTS && start % SPM_HALF + n <= SPM_HALF;
 }
 
 /* Clears the F bits m of blocks that must all be free (F set, E clear) and
@@ -121,8 +128,8 @@ static bool take_word(const mc_spm *h, spm_aword *w, spm_word m, spm_word mark)
 
 static spm_word end_mark(uint32_t last) { return (spm_word)2 << (2u * (last % SPM_HALF)); }
 
-/* The caller owns [start, start+n) with its end mark; flipping those bits
- * frees the blocks and drops the mark in one step per word. */
+/* The caller owns [start, start+n) (n >= 1) with its end mark; flipping
+ * those bits frees the blocks and drops the mark in one step per word. */
 static void flip(mc_spm *h, uint32_t start, uint32_t n)
 {
     spm_aword *bits = spm_bits(h);
@@ -131,11 +138,17 @@ static void flip(mc_spm *h, uint32_t start, uint32_t n)
         spm_word_xor(h, &bits[start / SPM_HALF], f_mask(start, n) | end_mark(end - 1));
         return;
     }
-    for (uint32_t i = start; i < end;) {
-        uint32_t cnt = chunk(i, end);
-        spm_word mark = i + cnt == end ? end_mark(end - 1) : 0;
-        spm_word_xor(h, &bits[i / SPM_HALF], f_mask(i, cnt) | mark);
-        i += cnt;
+    /* `left` counts blocks from the start of word w to the run's end; the
+     * first word's mask starts at the run, the last one stops at its end
+     * and carries the mark. */
+    spm_aword *w = &bits[start / SPM_HALF];
+    spm_word m = SPM_EVEN << (2u * (start % SPM_HALF));
+    for (uint32_t left = n + start % SPM_HALF;; ++w, left -= SPM_HALF, m = SPM_EVEN) {
+        if (left <= SPM_HALF) {
+            spm_word_xor(h, w, (m & (SPM_EVEN >> (2u * (SPM_HALF - left)))) | end_mark(left - 1));
+            return;
+        }
+        spm_word_xor(h, w, m);
     }
 }
 
@@ -147,9 +160,11 @@ bool spm_claim(mc_spm *h, uint32_t start, uint32_t n)
 {
     spm_aword *bits = spm_bits(h);
     uint32_t end = start + n;
-    /* One thread: nothing can change between a test and a flip. */
+    /* One thread: nothing can change between a test and a flip. The test
+     * is the run search from `start`: its lowest run of n starts there
+     * exactly when these blocks are free. */
     if (!spm_threaded(h)) {
-        if (spm_next_clear(h, SPM_F, start) < end) return false;
+        if (find_run_words(h, n, start) != start) return false;
         flip(h, start, n);
         return true;
     }
@@ -158,7 +173,7 @@ bool spm_claim(mc_spm *h, uint32_t start, uint32_t n)
         uint32_t lo = (hi - 1) / SPM_HALF * SPM_HALF;
         if (lo < start) lo = start;
         if (!take_word(h, &bits[lo / SPM_HALF], f_mask(lo, hi - lo), hi == end ? end_mark(end - 1) : 0)) {
-            flip(h, hi, end - hi); /* give back the words already taken */
+            if (hi < end) flip(h, hi, end - hi); /* give back the words already taken */
             return false;
         }
         hi = lo;
@@ -179,11 +194,13 @@ void spm_release(mc_spm *h, uint32_t start, uint32_t n)
     lower_hint(h, start / SPM_HALF);
 }
 
-/* Split (F E = 1 1) and free (1 0) differ in E alone, so a split block
- * turns into a free one, or back, with one bit. */
-void spm_unsplit(mc_spm *h, uint32_t block)
+/* Split (F E = 1 1) and free (1 0) differ in E alone, so one XOR turns
+ * either into the other: the minimal build claims a fresh block as split
+ * with the same call that releases one (lowering the hint is then a no-op:
+ * the block was found from it). */
+void spm_toggle_split(mc_spm *h, uint32_t block)
 {
-    spm_bit_set(h, SPM_E, block, false);
+    spm_word_xor(h, &spm_bits(h)[block / SPM_HALF], end_mark(block));
     lower_hint(h, block / SPM_HALF);
 }
 

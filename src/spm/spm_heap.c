@@ -2,18 +2,6 @@
  * whole-block runs above), pointer validation and the counters. */
 #include "spm/spm_internal.h"
 
-void spm_note_peak(mc_spm *h, uint32_t now)
-{
-    uint32_t peak = atomic_load_explicit(&h->peak, memory_order_relaxed);
-    if (!spm_threaded(h)) {
-        if (now > peak) atomic_store_explicit(&h->peak, now, memory_order_relaxed);
-        return;
-    }
-    while (now > peak && !atomic_compare_exchange_weak_explicit(&h->peak, &peak, now, memory_order_relaxed,
-                                                                memory_order_relaxed)) {
-    }
-}
-
 #ifndef MC_SPM_MINIMAL /* one thread there: spm_account never calls it */
 /* The threaded half of spm_account: read-modify-writes, CAS on the peak. */
 void spm_account_atomic(mc_spm *h, size_t bytes, bool alloc)
@@ -28,6 +16,14 @@ void spm_account_atomic(mc_spm *h, size_t bytes, bool alloc)
 }
 #endif
 
+/* Counts `p` (`bytes` long) as allocated unless it is NULL, and returns
+ * it, so that each allocation path ends in one call. */
+SPM_MIN_NOINLINE static void *spm_counted(mc_spm *h, void *p, size_t bytes)
+{
+    if (p) spm_account(h, bytes, true);
+    return p;
+}
+
 void *spm_alloc_blocks(mc_spm *h, size_t n, uint32_t step, uint32_t phase)
 {
     uint32_t s = spm_take_blocks(h, (uint32_t)n, step, phase);
@@ -36,29 +32,26 @@ void *spm_alloc_blocks(mc_spm *h, size_t n, uint32_t step, uint32_t phase)
         spm_coalesce_all(h);
         s = spm_take_blocks(h, (uint32_t)n, step, phase);
     }
-    if (s == SPM_NIL) return NULL;
-    spm_account(h, n << h->bshift, true);
-    return h->base + ((size_t)s << h->bshift);
+    return spm_counted(h, s == SPM_NIL ? NULL : h->base + ((size_t)s << h->bshift), n << h->bshift);
 }
 
 static uint32_t class_of(const mc_spm *h, size_t size)
 {
-    uint32_t lg = spm_ceil_log2(size);
-    return lg <= h->mshift ? 0 : lg - h->mshift;
+    return spm_ceil_log2(((size - 1) >> h->mshift) + 1); /* ceil(log2(ceil(size / m))) */
 }
 
 void *mc_spm_alloc(mc_spm *h, size_t size)
 {
-    size_t block = spm_block_size(h);
-    if (size == 0) return NULL;
+    size_t block = spm_block_size(h), cap = (size_t)h->nblocks << h->bshift;
+    /* The minimal build tests 0 and too big in one compare (0 wraps). */
+    if (SPM_SHORTCUTS ? size == 0 : size - 1 >= cap) return NULL;
     if (size <= block / 2) {
         uint32_t cls = class_of(h, size);
         void *p = SPM_SHORTCUTS && !spm_threaded(h) ? spm_pop_exact(h, cls) : NULL;
         if (!p) p = spm_region_alloc(h, cls);
-        if (p) spm_account(h, (size_t)1 << (h->mshift + cls), true);
-        return p;
+        return spm_counted(h, p, (size_t)1 << (h->mshift + cls));
     }
-    if (size > ((size_t)h->nblocks << h->bshift)) return NULL;
+    if (SPM_SHORTCUTS && size > cap) return NULL;
     size_t n = (size + block - 1) >> h->bshift;
 #if SPM_SHORTCUTS
     /* One thread: the lean search and claim; the general path only when it
@@ -72,18 +65,11 @@ void *mc_spm_alloc(mc_spm *h, size_t size)
     return spm_alloc_blocks(h, n, 1, 0);
 }
 
-/* A run starts where the previous block is free or ends another unit. That
- * pair of bits changes in one atomic step and is read here in one load, so
- * the answer holds in threaded heaps too. */
-static bool run_starts_at(const mc_spm *h, uint32_t block)
+/* Bit 0 F, bit 1 E of block i: one load gives its whole state. */
+static inline unsigned pair_of(const mc_spm *h, uint32_t i)
 {
-    /* Block 0 is common and random: no branch (a `block ? block - 1 : 0`
-     * compiled to one and mispredicted on 15% of W1's frees). */
-    uint32_t prev = block - (block != 0);
-    spm_word f, e;
-    spm_bit_at(h, SPM_E, prev, &e);
-    spm_word w = atomic_load_explicit(spm_bit_at(h, SPM_F, prev, &f), memory_order_relaxed);
-    return (block == 0) | ((w & (f | e)) != 0);
+    return (unsigned)(atomic_load_explicit(&spm_bits(h)[i / SPM_HALF], memory_order_relaxed) >> (2u * (i % SPM_HALF))) &
+           3u;
 }
 
 /* Inline here so that mc_spm_free runs validation and release as one
@@ -92,38 +78,48 @@ static bool run_starts_at(const mc_spm *h, uint32_t block)
  * round trip through memory cost W1's free 2.5-3 cycles (docs/bench). */
 SPM_FORCE_INLINE mc_status locate(const mc_spm *h, const void *p, spm_loc *loc)
 {
-    uintptr_t a = (uintptr_t)p, b0 = (uintptr_t)h->base;
-    if (a < b0 || ((a - b0) >> h->bshift) >= h->nblocks) return MC_ERR_INVALID;
-    uint32_t off = (uint32_t)(a - b0);
-    uint32_t block = off >> h->bshift, within = off & ((1u << h->bshift) - 1);
-    /* One load gives the block's whole state (bit 0 F, bit 1 E). */
-    spm_word w = atomic_load_explicit(&spm_bits(h)[block / SPM_HALF], memory_order_relaxed);
-    unsigned pair = (unsigned)(w >> (2u * (block % SPM_HALF))) & 3u;
-    if (pair == 1u) return MC_ERR_INVALID; /* free block: stray or double free */
+    /* Below the base the difference wraps past the arena's end. */
+    uintptr_t a = (uintptr_t)p - (uintptr_t)h->base;
+    if ((a >> h->bshift) >= h->nblocks) return MC_ERR_INVALID;
+    uint32_t off = (uint32_t)a, block = off >> h->bshift, within = off & ((1u << h->bshift) - 1);
+    unsigned pair = pair_of(h, block);
     loc->block = block;
-    if (pair == 3u) {
+    loc->blocks = loc->leaf = loc->cls = 0;
+    if (pair == 3u) { /* split: a region start that is in use */
         uint32_t leaf = within >> h->mshift;
-        if ((within & ((1u << h->mshift) - 1)) || leaf == 0) return MC_ERR_INVALID;
+        if ((leaf << h->mshift) != within || leaf == 0) return MC_ERR_INVALID;
         if (spm_region_find(h, block, leaf, &loc->cls) != leaf) return MC_ERR_INVALID;
         if (spm_load32(h, &spm_tag_of(h, block)->free) & (1u << leaf)) return MC_ERR_INVALID;
         loc->leaf = leaf;
-        loc->blocks = 0;
         return MC_OK;
     }
-    if (within || !run_starts_at(h, block)) return MC_ERR_INVALID;
+    /* Free (stray or double free), or not a run's start: a run starts where
+     * the previous block is free, split or ends another unit. That pair
+     * changes in one atomic step and is read in one load, so the answer
+     * holds in threaded heaps too. Block 0 is common and random: no branch
+     * in the full build (a `block ? block - 1 : 0` compiled to one and
+     * mispredicted on 15% of W1's frees); the minimal build branches, which
+     * is 14 bytes shorter. */
+    if (pair == 1u || within) return MC_ERR_INVALID;
+    if (SPM_SHORTCUTS ? !((block == 0) | (pair_of(h, block - (block != 0)) != 0)) : block && !pair_of(h, block - 1))
+        return MC_ERR_INVALID;
+#if SPM_SHORTCUTS
     uint32_t end = spm_next_set(h, SPM_E, block); /* no branch on the run length */
     if (end >= h->nblocks) return MC_ERR_INVALID;
+#else
+    /* Block by block to the end mark: the core's only scan for a set bit
+     * would otherwise be a word-scan copy of its own (65 bytes more). A
+     * free reads one pair per block of its run; the release that follows
+     * flips a word at a time. */
+    uint32_t end = block;
+    for (; !(pair_of(h, end) & 2u); ++end)
+        if (end + 1 >= h->nblocks) return MC_ERR_INVALID;
+#endif
     loc->blocks = end - block + 1;
-    loc->leaf = loc->cls = 0;
     return MC_OK;
 }
 
 mc_status spm_locate(const mc_spm *h, const void *p, spm_loc *loc) { return locate(h, p, loc); }
-
-size_t spm_loc_size(const mc_spm *h, const spm_loc *loc)
-{
-    return loc->blocks ? (size_t)loc->blocks << h->bshift : (size_t)1 << (h->mshift + loc->cls);
-}
 
 SPM_FORCE_INLINE void free_located(mc_spm *h, const spm_loc *loc)
 {

@@ -98,8 +98,10 @@ typedef struct spm_loc {
 /* Single-threaded shortcuts (a list pop, splits with the tag in registers,
  * a lean run search and claim, the spare block) only save time; the
  * general paths do the same work. The minimal build, whose budget is code
- * size, leaves them out (its one-thread free is free_single, which is also
- * the smaller code). */
+ * size, leaves them out, and with no threads it does not compile the
+ * lock-aware region code either: its region paths are the one-thread ones
+ * (free_single, split_down for splits and fresh blocks alike), which are
+ * also the smaller code. */
 #ifdef MC_SPM_MINIMAL
 #define SPM_SHORTCUTS 0
 #else
@@ -113,6 +115,15 @@ typedef struct spm_loc {
 #define SPM_FORCE_INLINE static inline __attribute__((always_inline))
 #else
 #define SPM_FORCE_INLINE static inline
+#endif
+
+/* Helpers that several callers share: one out-of-line copy in the minimal
+ * build, where code size is the budget; the full build lets the compiler
+ * inline them for speed. */
+#if defined(MC_SPM_MINIMAL) && defined(__GNUC__)
+#define SPM_MIN_NOINLINE __attribute__((noinline))
+#else
+#define SPM_MIN_NOINLINE
 #endif
 
 static inline bool spm_has(const mc_spm *h, unsigned flag) { return (h->flags & flag & SPM_SUPPORTED) != 0; }
@@ -133,7 +144,7 @@ static inline _Atomic unsigned char *spm_locks(const mc_spm *h)
 static inline spm_word spm_answer(spm_word w, int which)
 {
     /* E: E. F: F and not E. P: F and E. Written as selects of operands, so
-     * that a copy with `which` unknown (spm_scan_out) needs no branches. */
+     * that a copy with `which` unknown needs no branches. */
     spm_word e = w >> 1;
     return (which == SPM_E ? ~(spm_word)0 : w) & (which == SPM_F ? ~e : e) & SPM_EVEN;
 }
@@ -246,30 +257,31 @@ static inline uint32_t spm_scan(const mc_spm *h, int which, uint32_t from, spm_w
     return h->nblocks;
 }
 
-/* The minimal build calls one shared copy (spm_bitmap.c) instead of an
- * inlined scan per call site and file. */
-uint32_t spm_scan_out(const mc_spm *h, int which, uint32_t from, spm_word flip);
-
-/* Inline so that each caller's constant `which` and `flip` fold away. */
+/* Inline so that each caller's constant `which` and `flip` fold away. The
+ * alloc/free core has one caller left (spm_locate's end-mark scan); the
+ * claim test and the stepped search use the run search instead. */
 static inline uint32_t spm_next_set(const mc_spm *h, int which, uint32_t from)
 {
-    return SPM_SHORTCUTS ? spm_scan(h, which, from, 0) : spm_scan_out(h, which, from, 0);
+    return spm_scan(h, which, from, 0);
 }
 
 static inline uint32_t spm_next_clear(const mc_spm *h, int which, uint32_t from)
 {
-    return SPM_SHORTCUTS ? spm_scan(h, which, from, ~(spm_word)0) : spm_scan_out(h, which, from, ~(spm_word)0);
+    return spm_scan(h, which, from, ~(spm_word)0);
 }
 
 /* The region of a split block that contains `leaf`: returns its first leaf
  * and its class in *cls. In a well-formed tree the split nodes on the path
  * from the root to a leaf are exactly the region's ancestors, so counting
  * them gives the class. In heap numbering the ancestor of `leaf` at class c
- * is (2^K + leaf) >> c, so each step is a shift and a bit test. The loop
- * runs nclasses times whatever the answer: a walk that stopped at the first
- * unsplit node would exit at a random depth and mispredict once per free.
- * A malformed tag still yields a class in [0, nclasses], so a caller never
- * indexes out of range. */
+ * is (2^K + leaf) >> c, so each step is a shift and a bit test. The full
+ * build tests all nclasses ancestors whatever the answer: a walk that
+ * stopped at the first unsplit node would exit at a random depth and
+ * mispredict once per free. The minimal build takes that walk (fewer
+ * bytes); on a well-formed tree both count the same nodes (check() tests
+ * tree shape before it relies on this). Either way a malformed tag still
+ * yields a class in [0, nclasses], so a caller never indexes out of
+ * range. */
 static inline uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t leaf, uint32_t *cls)
 {
     uint32_t split = spm_load32(h, &spm_tag_of(h, block)->split), K = h->nclasses, above = 0;
@@ -282,8 +294,8 @@ static inline uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t
     split &= ~1u;
     above = ((split >> (x >> 1)) & 1u) + ((split >> (x >> 2)) & 1u) + ((split >> (x >> 3)) & 1u) +
             ((split >> (x >> 4)) & 1u) + ((split >> (x >> 5)) & 1u);
-#else
-    for (uint32_t k = K; k > 0; --k) above += (split >> (x >> k)) & 1u;
+#else /* the minimal build walks down to the first unsplit node instead */
+    while (above < K && ((split >> (x >> (K - above))) & 1u)) ++above;
 #endif
     uint32_t c = K - above;
     *cls = c;
@@ -294,7 +306,7 @@ static inline uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t
 uint32_t spm_find_run(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase);
 bool spm_claim(mc_spm *h, uint32_t start, uint32_t n);
 void spm_release(mc_spm *h, uint32_t start, uint32_t n);
-void spm_unsplit(mc_spm *h, uint32_t block);
+void spm_toggle_split(mc_spm *h, uint32_t block);
 uint32_t spm_take_blocks(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase);
 uint32_t spm_take_single(mc_spm *h, uint32_t n);
 
@@ -333,15 +345,42 @@ static inline void *spm_pop_exact(mc_spm *h, uint32_t cls)
 /* spm_region.c: buddy regions inside split blocks. */
 void *spm_region_alloc(mc_spm *h, uint32_t cls);
 void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls);
-uint32_t spm_empty_pattern(const mc_spm *h);
+/* The tag of an empty split block: both words hold it. Inline: one table
+ * load where a call would cost more. */
+static inline uint32_t spm_empty_pattern(const mc_spm *h)
+{
+    /* Bit 2^c for every class c: the spine nodes 1, 2, 4, ... are split, and
+     * the free regions beside them start at leaves 1, 2, 4, ... */
+    static const uint32_t spine[SPM_MAX_CLASSES + 1] = {0x0, 0x2, 0x6, 0x16, 0x116, 0x10116};
+    return spine[h->nclasses];
+}
 void spm_coalesce_all(mc_spm *h);
+#if SPM_SHORTCUTS
 bool spm_drop_spare(mc_spm *h);
 bool spm_spare_empty(const mc_spm *h);
+#else /* no spare block in the minimal build */
+static inline bool spm_drop_spare(mc_spm *h) { return (void)h, false; }
+static inline bool spm_spare_empty(const mc_spm *h) { return (void)h, false; }
+#endif
 
 /* spm_heap.c: the alloc/free core. */
 mc_status spm_locate(const mc_spm *h, const void *p, spm_loc *loc);
 void spm_account_atomic(mc_spm *h, size_t bytes, bool alloc);
-void spm_note_peak(mc_spm *h, uint32_t now);
+
+/* Raises the peak to `now` if it is higher. Inline: the threaded counters
+ * and realloc's in-place growth are its only callers, so the minimal
+ * build's alloc/free files carry no copy. */
+static inline void spm_note_peak(mc_spm *h, uint32_t now)
+{
+    uint32_t peak = atomic_load_explicit(&h->peak, memory_order_relaxed);
+    if (!spm_threaded(h)) {
+        if (now > peak) atomic_store_explicit(&h->peak, now, memory_order_relaxed);
+        return;
+    }
+    while (now > peak && !atomic_compare_exchange_weak_explicit(&h->peak, &peak, now, memory_order_relaxed,
+                                                                memory_order_relaxed)) {
+    }
+}
 
 /* Counts an allocation (alloc) or a free of `bytes`. Inline because every
  * alloc and free pays it: a single-threaded heap does three plain updates. */
@@ -360,7 +399,10 @@ static inline void spm_account(mc_spm *h, size_t bytes, bool alloc)
         atomic_store_explicit(&h->peak, used, memory_order_relaxed);
 }
 void *spm_alloc_blocks(mc_spm *h, size_t n, uint32_t step, uint32_t phase);
-size_t spm_loc_size(const mc_spm *h, const spm_loc *loc);
+static inline size_t spm_loc_size(const mc_spm *h, const spm_loc *loc)
+{
+    return loc->blocks ? (size_t)loc->blocks << h->bshift : (size_t)1 << (h->mshift + loc->cls);
+}
 void spm_free_located(mc_spm *h, const spm_loc *loc);
 
 /* spm_init.c */

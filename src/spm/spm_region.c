@@ -17,6 +17,7 @@
 
 #include <sched.h>
 
+#ifndef MC_SPM_MINIMAL
 /* Spin locks in the metadata, so a heap needs no pthread objects and no
  * destroy. Lock k guards free list k (FINE); COARSE uses lock 0 only. */
 static void spm_lock(const mc_spm *h, uint32_t k)
@@ -62,6 +63,7 @@ static void unlock_all(const mc_spm *h)
 {
     for (uint32_t k = h->nclasses; k-- > 0;) class_unlock(h, k);
 }
+#endif
 
 /* Heap numbering: the root is 1, node n's children are 2n and 2n + 1, so
  * the node of the class-k region at `leaf` is (2^K + leaf) >> k. */
@@ -70,15 +72,7 @@ static uint32_t node_of(const mc_spm *h, uint32_t leaf, uint32_t k)
     return ((1u << h->nclasses) | leaf) >> k;
 }
 
-uint32_t spm_empty_pattern(const mc_spm *h)
-{
-    /* Bit 2^c for every class c: the spine nodes 1, 2, 4, ... are split, and
-     * the free regions beside them start at leaves 1, 2, 4, ... */
-    static const uint32_t spine[SPM_MAX_CLASSES + 1] = {0x0, 0x2, 0x6, 0x16, 0x116, 0x10116};
-    return spine[h->nclasses];
-}
-
-static void push(mc_spm *h, uint32_t k, uint32_t off)
+SPM_MIN_NOINLINE static void push(mc_spm *h, uint32_t k, uint32_t off)
 {
     spm_link *l = spm_link_at(h, off), scratch;
     uint32_t head = h->head[k];
@@ -88,6 +82,18 @@ static void push(mc_spm *h, uint32_t k, uint32_t off)
     h->head[k] = off;
 }
 
+/* An empty block (the spine shape): its regions leave their lists and it
+ * returns to the bitmap. Threaded heaps hold every class lock. */
+SPM_MIN_NOINLINE static void release_block(mc_spm *h, uint32_t block)
+{
+    spm_tag *t = spm_tag_of(h, block);
+    for (uint32_t c = 0; c < h->nclasses; ++c) spm_unlink(h, c, spm_offset(h, block, 1u << c));
+    atomic_store_explicit(&t->split, 0, memory_order_relaxed);
+    atomic_store_explicit(&t->free, 0, memory_order_relaxed);
+    spm_toggle_split(h, block);
+}
+
+#ifndef MC_SPM_MINIMAL /* the general (lock-aware) region code */
 /* Publishes region (block, leaf) as free in class k; caller holds lock k. */
 static void add_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
 {
@@ -177,13 +183,14 @@ static uint32_t stocked_from(const mc_spm *h, uint32_t cls)
     for (uint32_t c = 0; c < SPM_MAX_CLASSES; ++c) m |= (uint32_t)(h->head[c] != SPM_NIL) << c;
     return m & (~0u << cls);
 }
+#endif /* !MC_SPM_MINIMAL */
 
-/* Single-threaded take_region: pops a region of class j >= cls and splits
- * it down, keeping the lower half each time, with the tag in registers and
- * stored once. */
-static void *split_single(mc_spm *h, uint32_t j, uint32_t cls)
+/* Splits the class-j region at byte offset `off` down to class `cls`,
+ * keeping the lower half each time and pushing the upper halves, with the
+ * tag in registers and stored once; the region itself stops being free. */
+SPM_MIN_NOINLINE static void split_down(mc_spm *h, uint32_t off, uint32_t j, uint32_t cls)
 {
-    uint32_t off = pop_head(h, j), block = off >> h->bshift, leaf = spm_leaf_at(h, off);
+    uint32_t block = off >> h->bshift, leaf = spm_leaf_at(h, off);
     spm_tag *t = spm_tag_of(h, block);
     uint32_t sp = atomic_load_explicit(&t->split, memory_order_relaxed);
     uint32_t fr = atomic_load_explicit(&t->free, memory_order_relaxed) & ~(1u << leaf);
@@ -195,9 +202,23 @@ static void *split_single(mc_spm *h, uint32_t j, uint32_t cls)
     }
     atomic_store_explicit(&t->split, sp, memory_order_relaxed);
     atomic_store_explicit(&t->free, fr, memory_order_relaxed);
+}
+
+/* Single-threaded take_region: pops a region of class j >= cls and splits
+ * it down. */
+static void *split_single(mc_spm *h, uint32_t j, uint32_t cls)
+{
+#if SPM_SHORTCUTS
+    uint32_t off = pop_head(h, j);
+#else /* the general unlink is there anyway: one copy */
+    uint32_t off = h->head[j];
+    spm_unlink(h, j, off);
+#endif
+    split_down(h, off, j, cls);
     return h->base + off;
 }
 
+#if SPM_SHORTCUTS
 /* Single-threaded new_split_block: the first free block from the hint
  * (a free block's pair is 1 0, a split one's 1 1, so claiming it as split
  * is setting its E bit), its tag written whole, the other classes'
@@ -222,14 +243,38 @@ static void *fresh_single(mc_spm *h, uint32_t cls)
     for (uint32_t c = cls + 1; c < h->nclasses; ++c) push(h, c, spm_offset(h, b, 1u << c));
     return h->base + spm_offset(h, b, 1u << cls);
 }
+#endif
 
+#ifdef MC_SPM_MINIMAL
+/* The minimal build (one thread, eager): the smallest stocked list from
+ * `cls` up is split down. With none, a fresh block is a class-K region at
+ * leaf 0 split down to class 0 by the same loop (leaf 0 keeps the tag),
+ * and its class-`cls` region is popped again: a push and an unlink more
+ * than handing it out at once, for one split loop instead of two. */
+void *spm_region_alloc(mc_spm *h, uint32_t cls)
+{
+    uint32_t j = cls;
+    while (j < h->nclasses && h->head[j] == SPM_NIL) ++j;
+    if (j == h->nclasses) {
+        uint32_t b = spm_find_run(h, 1, 1, 0);
+        if (b == SPM_NIL) return NULL;
+        spm_tag *t = spm_tag_of(h, b);
+        atomic_store_explicit(&t->split, 0, memory_order_relaxed);
+        atomic_store_explicit(&t->free, 0, memory_order_relaxed);
+        spm_toggle_split(h, b); /* free 1 0 -> split 1 1 */
+        split_down(h, b << h->bshift, h->nclasses, 0);
+        j = cls;
+    }
+    return split_single(h, j, cls);
+}
+#else
 static void coalesce_locked(mc_spm *h);
 
 /* The general path; single-threaded heaps have tried spm_pop_exact first,
  * and take the shortcuts above unless blocks have run out. */
 void *spm_region_alloc(mc_spm *h, uint32_t cls)
 {
-    if (SPM_SHORTCUTS && !spm_threaded(h)) {
+    if (!spm_threaded(h)) {
         uint32_t m = stocked_from(h, cls);
         void *p = m ? split_single(h, spm_ctz(m), cls) : fresh_single(h, cls);
         if (p || !spm_has(h, MC_SPM_DEFERRED)) return p;
@@ -272,12 +317,8 @@ static bool block_empty(const mc_spm *h, uint32_t block)
 
 static bool release_if_empty_locked(mc_spm *h, uint32_t block)
 {
-    spm_tag *t = spm_tag_of(h, block);
     if (!block_empty(h, block)) return false;
-    for (uint32_t c = 0; c < h->nclasses; ++c) spm_unlink(h, c, spm_offset(h, block, 1u << c));
-    atomic_store_explicit(&t->split, 0, memory_order_relaxed);
-    atomic_store_explicit(&t->free, 0, memory_order_relaxed);
-    spm_unsplit(h, block);
+    release_block(h, block);
     return true;
 }
 
@@ -290,7 +331,6 @@ static bool release_if_empty_locked(mc_spm *h, uint32_t block)
  * they release in spm_region_free. */
 static bool park(mc_spm *h, uint32_t block)
 {
-    if (!SPM_SHORTCUTS) return false;
     uint32_t old = h->spare;
     h->spare = block;
     if (old != SPM_NIL && old != block) release_if_empty_locked(h, old);
@@ -300,15 +340,26 @@ static bool park(mc_spm *h, uint32_t block)
 bool spm_drop_spare(mc_spm *h)
 {
     uint32_t b = h->spare;
-    if (!SPM_SHORTCUTS || spm_threaded(h) || b == SPM_NIL) return false;
+    if (spm_threaded(h) || b == SPM_NIL) return false;
     h->spare = SPM_NIL;
     return release_if_empty_locked(h, b);
 }
 
 bool spm_spare_empty(const mc_spm *h)
 {
-    return SPM_SHORTCUTS && !spm_threaded(h) && h->spare != SPM_NIL && block_empty(h, h->spare);
+    return !spm_threaded(h) && h->spare != SPM_NIL && block_empty(h, h->spare);
 }
+#endif /* !MC_SPM_MINIMAL */
+
+#ifdef MC_SPM_MINIMAL
+/* No spare in the minimal build (it only saves time): an emptied block goes
+ * back to the bitmap at once. */
+static bool park(mc_spm *h, uint32_t block)
+{
+    (void)h, (void)block;
+    return false;
+}
+#endif
 
 /* Single-threaded free: the merge loop of spm_region_free below with the
  * tag held in registers and stored once, and no lock or flag tests on the
@@ -323,7 +374,9 @@ static void free_single(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
     bool eager = !spm_has(h, MC_SPM_DEFERRED);
     for (; eager && k + 1 < h->nclasses; ++k) {
         uint32_t buddy = leaf ^ (1u << k);
-        if (!((fr >> buddy) & 1u) || (k > 0 && ((sp >> node_of(h, buddy, k)) & 1u))) break;
+        /* A leaf's node is never split; at K = 5 it is numbered 32-63, so
+         * the test shifts a 64-bit copy rather than testing k > 0. */
+        if (!((fr >> buddy) & 1u) || (((uint64_t)sp >> node_of(h, buddy, k)) & 1u)) break;
         spm_unlink(h, k, spm_offset(h, block, buddy));
         fr &= ~(1u << buddy);
         leaf &= ~((2u << k) - 1);
@@ -333,19 +386,12 @@ static void free_single(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
     /* Both words: the free bits alone can match the spine while a spine
      * leaf is still split below (leaf 2 of a 4-leaf block, leaf 3 in use). */
     uint32_t e = spm_empty_pattern(h);
-    if (eager && fr == e && sp == e && !park(h, block)) {
-        /* Released without publishing its last region (leaf 2^k) first;
-         * the other classes' spine regions are on their lists. */
-        for (uint32_t c = 0; c < h->nclasses; ++c)
-            if (c != k) spm_unlink(h, c, spm_offset(h, block, 1u << c));
-        atomic_store_explicit(&t->free, 0, memory_order_relaxed);
-        atomic_store_explicit(&t->split, 0, memory_order_relaxed);
-        spm_unsplit(h, block);
-        return;
-    }
     push(h, k, spm_offset(h, block, leaf));
     atomic_store_explicit(&t->free, fr, memory_order_relaxed);
     atomic_store_explicit(&t->split, sp, memory_order_relaxed);
+    /* Published first and unlinked again by release_block: one release
+     * loop for every empty block instead of a second one that skips k. */
+    if (eager && fr == e && sp == e && !park(h, block)) release_block(h, block);
 }
 
 void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls)
@@ -354,6 +400,7 @@ void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls)
         free_single(h, block, leaf, cls);
         return;
     }
+#ifndef MC_SPM_MINIMAL
     coarse_lock(h);
     class_lock(h, cls);
     uint32_t k = cls;
@@ -377,12 +424,10 @@ void spm_region_free(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t cls)
         unlock_all(h);
     }
     coarse_unlock(h);
+#endif
 }
 
-#ifdef MC_SPM_MINIMAL
-/* Eager heaps leave nothing to merge (check() holds them to it). */
-static void coalesce_locked(mc_spm *h) { (void)h; }
-#else
+#ifndef MC_SPM_MINIMAL
 /* One pass per class, smallest first, so merged regions can merge again in
  * the next class; then empty blocks go back to the bitmap. */
 static void coalesce_locked(mc_spm *h)
@@ -410,7 +455,6 @@ static void coalesce_locked(mc_spm *h)
         release_if_empty_locked(h, b);
     unlock_all(h);
 }
-#endif
 
 void spm_coalesce_all(mc_spm *h)
 {
@@ -418,3 +462,7 @@ void spm_coalesce_all(mc_spm *h)
     coalesce_locked(h);
     coarse_unlock(h);
 }
+#else
+/* Eager heaps leave nothing to merge (check() holds them to it). */
+void spm_coalesce_all(mc_spm *h) { (void)h; }
+#endif

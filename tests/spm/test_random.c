@@ -182,6 +182,49 @@ static void run(size_t size, size_t block, unsigned flags, long ops, long check_
     verify(&m);
 }
 
+/* alloc_aligned beyond 64 bytes is the stepped run search: it must return
+ * the lowest block start in phase that begins n free blocks, whatever the
+ * holes before it (a run found out of phase sends the search on from the
+ * first start in phase after it). Checked against brute force on random
+ * hole patterns, whole blocks of 64 bytes. */
+static void stepped_search(uint64_t seed)
+{
+    enum { B = 64, MAXB = 64 };
+    mc_test_rng rng = {seed};
+    for (int trial = 0; trial < 300; ++trial) {
+        mc_spm *h;
+        mc_spm_config c = {B, 0, NULL, 0};
+        CHECK(mc_spm_init(&h, arena, 4096, &c, NULL) == MC_OK);
+        mc_spm_stats st;
+        mc_spm_get_stats(h, &st);
+        size_t nb = st.capacity / B;
+        CHECK(nb <= MAXB);
+        unsigned char *blk[MAXB];
+        bool freed[MAXB];
+        for (size_t i = 0; i < nb; ++i) {
+            blk[i] = mc_spm_alloc(h, B);
+            CHECK(blk[i] != NULL && (i == 0 || blk[i] == blk[0] + i * B));
+        }
+        int64_t density = mc_test_range(&rng, 20, 90);
+        for (size_t i = 0; i < nb; ++i)
+            if ((freed[i] = mc_test_range(&rng, 0, 99) < density)) CHECK(mc_spm_free(h, blk[i]) == MC_OK);
+        for (int q = 0; q < 6; ++q) {
+            size_t step = (size_t)1 << mc_test_range(&rng, 1, 4), n = (size_t)mc_test_range(&rng, 1, 5);
+            size_t want = nb;
+            for (size_t s = 0; s + n <= nb && want == nb; ++s) {
+                bool ok = ((uintptr_t)blk[s] & (step * B - 1)) == 0;
+                for (size_t k = 0; ok && k < n; ++k) ok = freed[s + k];
+                if (ok) want = s;
+            }
+            unsigned char *p = mc_spm_alloc_aligned(h, step * B, n * B);
+            CHECK(want == nb ? p == NULL : p == blk[want]);
+            if (p && p == blk[want])
+                for (size_t k = 0; k < n; ++k) freed[want + k] = false;
+        }
+        CHECK(mc_spm_check(h, NULL) == MC_OK);
+    }
+}
+
 static size_t min_region(size_t block)
 {
     mc_spm *h;
@@ -196,6 +239,7 @@ int main(int argc, char **argv)
     long scale = (argc > 1 && strcmp(argv[1], "--long") == 0) ? 10 : 1;
     static const size_t blocks[] = {32, 64, 128, 256, 1024, 4096};
     uint64_t seed = 1;
+    stepped_search(seed++);
     for (size_t bi = 0; bi < sizeof blocks / sizeof *blocks; ++bi) {
         size_t b = blocks[bi];
         for (unsigned flags = 0; flags <= MC_SPM_DEFERRED; ++flags) {
