@@ -183,16 +183,9 @@ static void next_coset(search *s, size_t k)
 /* The coset table of level k, at least `size` bytes; NULL when memory is out. */
 static unsigned char *marks(search *s, size_t k, int64_t size)
 {
-    if ((size_t)size > s->mark_cap[k]) {
-        unsigned char *grown = realloc(s->mark[k], (size_t)size);
-        if (!grown) return s->nomem = true, NULL;
-        s->mark[k] = grown, s->mark_cap[k] = (size_t)size;
-    }
-    if ((size_t)size > s->scratch_cap) {
-        unsigned char *grown = realloc(s->scratch, (size_t)size);
-        if (!grown) return s->nomem = true, NULL;
-        s->scratch = grown, s->scratch_cap = (size_t)size;
-    }
+    if (!mc_lat_grow(&s->mark[k], &s->mark_cap[k], (size_t)size) ||
+        !mc_lat_grow(&s->scratch, &s->scratch_cap, (size_t)size))
+        return s->nomem = true, NULL;
     return s->mark[k];
 }
 

@@ -149,4 +149,10 @@ mc_status mc_lat_exact_run(const mc_lattice_set *set, const mc_lattice_exact_opt
 /* Frees everything setup and the search allocated. */
 void mc_lat_search_teardown(search *s);
 
+/* Grows the malloc'ed array whose pointer is stored at `slot` (the address
+ * of any object pointer) to at least `bytes`, *cap holding its size; the
+ * pointer is read and written with memcpy, so no pointer type is punned.
+ * False when memory is out (the array is kept as it was). */
+bool mc_lat_grow(void *slot, size_t *cap, size_t bytes);
+
 #endif

@@ -59,15 +59,6 @@ static int64_t mod(int64_t a, int64_t m)
     return r < 0 ? r + m : r;
 }
 
-static bool grow(void **buffer, size_t *cap, size_t bytes)
-{
-    if (bytes <= *cap) return true;
-    void *grown = realloc(*buffer, bytes);
-    if (!grown) return false;
-    *buffer = grown, *cap = bytes;
-    return true;
-}
-
 /* (u x) mod e for one row u; products in 128 bits (|u| < 2^63, |x| <= 2^31,
  * at most 8 terms). */
 static int64_t reduce_dot(const int64_t *u, const int64_t *x, size_t k, int64_t e)
@@ -234,8 +225,8 @@ static bool prepare(search *s)
     tail *t = &s->tail;
     t->have_hnf = false;
     if (!smith_of_prefix(s, t)) return false;
-    if (!grow((void **)&t->split, &t->split_cap, (t->run_count + 1) * sizeof *t->split) ||
-        !grow((void **)&t->built, &t->built_cap, (t->run_count + 1) * sizeof *t->built))
+    if (!mc_lat_grow(&t->split, &t->split_cap, (t->run_count + 1) * sizeof *t->split) ||
+        !mc_lat_grow(&t->built, &t->built_cap, (t->run_count + 1) * sizeof *t->built))
         return false;
     size_t per_group = group_words(t), tables = t->group_count, total;
     /* Without room for the decompositions every run with top >= 2 is left
@@ -245,13 +236,13 @@ static bool prepare(search *s)
     for (size_t run = 0; run < t->run_count; ++run)
         if (t->split[run].base != SIZE_MAX) t->split[run].base -= t->group_count;
     if (__builtin_mul_overflow(per_group, tables, &total) || total > TAIL_MAX_WORDS) return false;
-    if (!grow((void **)&t->bits, &t->bits_cap, (total ? total : 1) * sizeof *t->bits) ||
-        !grow((void **)&t->img, &t->img_cap, (t->prefix_count + 1) * sizeof *t->img) ||
-        !grow((void **)&t->part, &t->part_cap, (t->prefix_count + 1) * sizeof *t->part) ||
-        !grow((void **)&t->klass, &t->klass_cap, (t->prefix_count + 1) * sizeof *t->klass) ||
+    if (!mc_lat_grow(&t->bits, &t->bits_cap, (total ? total : 1) * sizeof *t->bits) ||
+        !mc_lat_grow(&t->img, &t->img_cap, (t->prefix_count + 1) * sizeof *t->img) ||
+        !mc_lat_grow(&t->part, &t->part_cap, (t->prefix_count + 1) * sizeof *t->part) ||
+        !mc_lat_grow(&t->klass, &t->klass_cap, (t->prefix_count + 1) * sizeof *t->klass) ||
         (decomposable &&
-         !grow((void **)&t->decomp, &t->decomp_cap, t->run_count * (size_t)t->order * sizeof *t->decomp)) ||
-        !grow((void **)&t->forbidden, &t->forbidden_cap, (size_t)t->e0 * t->words * sizeof *t->forbidden))
+         !mc_lat_grow(&t->decomp, &t->decomp_cap, t->run_count * (size_t)t->order * sizeof *t->decomp)) ||
+        !mc_lat_grow(&t->forbidden, &t->forbidden_cap, (size_t)t->e0 * t->words * sizeof *t->forbidden))
         return false;
     for (size_t q = 0; q < t->prefix_count; ++q) t->img[q] = image(t, s->n - 2, t->prefixes + q * s->n);
     t->scaled = t->bits + t->group_count * per_group;
@@ -266,7 +257,7 @@ static bool index_table(search *s)
 {
     tail *t = &s->tail;
     if (t->have_hnf) return true;
-    if (!grow((void **)&t->hnf_of, &t->hnf_cap, (size_t)t->order * sizeof *t->hnf_of)) return false;
+    if (!mc_lat_grow(&t->hnf_of, &t->hnf_cap, (size_t)t->order * sizeof *t->hnf_of)) return false;
     size_t k = s->n - 2;
     elem unit[MC_LAT_D], back[MC_LAT_D], y = {0, 0};
     int64_t digit[MC_LAT_D] = {0};
@@ -359,7 +350,7 @@ static bool plan_multiples(tail *t, call *c)
     int64_t low = (t->cmin - reach) / c->dk - 1, high = t->cmax / c->dk + 1;
     if (high - low >= TAIL_MAX_SPAN) return false;
     c->qlow = low, c->span = high - low + 1;
-    if (!grow((void **)&t->qv, &t->qv_cap, (size_t)c->span * sizeof *t->qv)) return false;
+    if (!mc_lat_grow(&t->qv, &t->qv_cap, (size_t)c->span * sizeof *t->qv)) return false;
     /* From q = 0 when the range holds it (the usual case): no division. */
     int64_t q0 = low > 0 ? low : high < 0 ? high : 0, i0 = q0 - low;
     elem x0 = q0 ? times(t, q0, c->v) : (elem){0, 0}, x = x0, back = negative(t, c->v);
@@ -422,7 +413,7 @@ static bool collect_free(tail *t, size_t *count)
     size_t tail_bits = (size_t)(t->e1 % 64), found = 0;
     for (int64_t row = 0; row < t->e0; ++row) {
         /* Room for a whole row: memory follows the free cosets, not |G|. */
-        if (!grow((void **)&t->cand, &t->cand_cap, 2 * (found + (size_t)t->e1) * sizeof *t->cand)) return false;
+        if (!mc_lat_grow(&t->cand, &t->cand_cap, 2 * (found + (size_t)t->e1) * sizeof *t->cand)) return false;
         elem *cand = t->cand;
         const uint64_t *line = t->forbidden + (size_t)row * t->words;
         for (size_t w = 0; w < t->words; ++w) {
@@ -478,7 +469,7 @@ static bool columns_for(search *s, const call *c, int64_t j, size_t *count)
         clear_forbidden(t);
         if (forbid(t, c, run, false, j)) left = keep_outside(t, left, m, previous), previous = m;
     }
-    if (left > 0 && (!index_table(s) || !grow((void **)&t->found, &t->found_cap, (*count + left) * sizeof *t->found)))
+    if (left > 0 && (!index_table(s) || !mc_lat_grow(&t->found, &t->found_cap, (*count + left) * sizeof *t->found)))
         return false;
     size_t start = *count;
     for (size_t i = 0; i < left; ++i) {
@@ -501,7 +492,7 @@ bool mc_lat_tail_columns(search *s, int64_t d, const int64_t **found, size_t *co
     if (__builtin_mul_overflow(c.dk, t->order, &columns) || columns > TAIL_MAX_COLUMNS) return false;
     *count = 0;
     if (t->group_count == 0) { /* no last-level point: every column */
-        if (!grow((void **)&t->found, &t->found_cap, (size_t)columns * sizeof *t->found)) return false;
+        if (!mc_lat_grow(&t->found, &t->found_cap, (size_t)columns * sizeof *t->found)) return false;
         for (int64_t i = 0; i < columns; ++i) t->found[i] = i;
         *count = (size_t)columns, *found = t->found;
         return true;
