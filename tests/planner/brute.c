@@ -45,18 +45,32 @@ static int components(const brute_buffer *b, int n, int *group)
     return groups;
 }
 
+/* The offsets buffer x may take at all: its fixed one, or [0, capacity - size]. */
+static void offset_range(const brute_buffer *x, int64_t capacity, int64_t *first, int64_t *last)
+{
+    *first = x->fixed >= 0 ? x->fixed : 0;
+    *last = x->fixed >= 0 ? x->fixed : capacity - x->size;
+}
+
+/* Is offset o of buffer x aligned, inside the capacity and clear of
+ * members[0..placed) at their offsets? */
+static bool fits_at(const brute_buffer *b, const int *members, int placed, const int64_t *offsets,
+                    const brute_buffer *x, int64_t o, int64_t capacity)
+{
+    if (o % x->alignment != 0 || o + x->size > capacity) return false;
+    for (int j = 0; j < placed; ++j)
+        if (clash(&b[members[j]], offsets[members[j]], x, o)) return false;
+    return true;
+}
+
 /* Does buffer x still have an offset clashing with none of members[0..placed)? */
 static bool has_spot(const brute_buffer *b, const int *members, int placed, const int64_t *offsets,
                      const brute_buffer *x, int64_t capacity)
 {
-    int64_t first = x->fixed >= 0 ? x->fixed : 0;
-    int64_t last = x->fixed >= 0 ? x->fixed : capacity - x->size;
-    for (int64_t o = first; o <= last; ++o) {
-        if (o % x->alignment != 0 || o + x->size > capacity) continue;
-        bool ok = true;
-        for (int j = 0; j < placed && ok; ++j) ok = !clash(&b[members[j]], offsets[members[j]], x, o);
-        if (ok) return true;
-    }
+    int64_t first, last;
+    offset_range(x, capacity, &first, &last);
+    for (int64_t o = first; o <= last; ++o)
+        if (fits_at(b, members, placed, offsets, x, o, capacity)) return true;
     return false;
 }
 
@@ -75,13 +89,10 @@ static bool brute_place(const brute_buffer *b, const int *members, int count, in
 {
     if (i == count) return true;
     const brute_buffer *x = &b[members[i]];
-    int64_t first = x->fixed >= 0 ? x->fixed : 0;
-    int64_t last = x->fixed >= 0 ? x->fixed : capacity - x->size;
+    int64_t first, last;
+    offset_range(x, capacity, &first, &last);
     for (int64_t o = first; o <= last; ++o) {
-        if (o % x->alignment != 0 || o + x->size > capacity) continue;
-        bool ok = true;
-        for (int j = 0; j < i && ok; ++j) ok = !clash(&b[members[j]], offsets[members[j]], x, o);
-        if (!ok) continue;
+        if (!fits_at(b, members, i, offsets, x, o, capacity)) continue;
         offsets[members[i]] = o;
         if (all_have_spots(b, members, count, i + 1, offsets, capacity) &&
             brute_place(b, members, count, i + 1, capacity, offsets))
