@@ -103,7 +103,7 @@ static void do_realloc(fuzz_heap *f, live *s, input *in)
         return;
     }
     if (!p) return; /* failed: old untouched, checked by check_slot */
-    size_t kept = old && s->size < size ? s->size : (old ? size : 0);
+    size_t kept = !old ? 0 : s->size < size ? s->size : size; /* the common prefix */
     for (size_t i = 0; i < kept; ++i) fuzz_require(p[i] == s->fill, "realloc keeps the prefix");
     if (old && p != old) bury(f, old);
     fill(f, s, p, size);
