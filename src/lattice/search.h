@@ -4,6 +4,9 @@
 #ifndef MC_LATTICE_SEARCH_H
 #define MC_LATTICE_SEARCH_H
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "lattice/lattice_internal.h"
 
 /* Last-level points (top coordinate n-1, signs flipped so x_{n-1} > 0)
@@ -152,7 +155,18 @@ void mc_lat_search_teardown(search *s);
 /* Grows the malloc'ed array whose pointer is stored at `slot` (the address
  * of any object pointer) to at least `bytes`, *cap holding its size; the
  * pointer is read and written with memcpy, so no pointer type is punned.
- * False when memory is out (the array is kept as it was). */
-bool mc_lat_grow(void *slot, size_t *cap, size_t bytes);
+ * False when memory is out (the array is kept as it was). Inline: the
+ * exact search asks at every level visit, and almost always has room. */
+static inline bool mc_lat_grow(void *slot, size_t *cap, size_t bytes)
+{
+    if (bytes <= *cap) return true;
+    void *buffer;
+    memcpy(&buffer, slot, sizeof buffer);
+    void *grown = realloc(buffer, bytes);
+    if (!grown) return false;
+    memcpy(slot, &grown, sizeof grown);
+    *cap = bytes;
+    return true;
+}
 
 #endif

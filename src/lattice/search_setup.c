@@ -218,15 +218,3 @@ void mc_lat_search_teardown(search *s)
     free(t->part), free(t->klass), free(t->built), free(t->decomp);
     for (size_t k = 0; k < s->n; ++k) free(s->mark[k]);
 }
-
-bool mc_lat_grow(void *slot, size_t *cap, size_t bytes)
-{
-    if (bytes <= *cap) return true;
-    void *buffer;
-    memcpy(&buffer, slot, sizeof buffer);
-    void *grown = realloc(buffer, bytes);
-    if (!grown) return false;
-    memcpy(slot, &grown, sizeof grown);
-    *cap = bytes;
-    return true;
-}
