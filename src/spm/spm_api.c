@@ -51,7 +51,7 @@ void *mc_spm_realloc(mc_spm *h, void *p, size_t size)
     spm_loc loc;
     if (spm_locate(h, p, &loc) != MC_OK) return NULL;
     if (size == 0) {
-        spm_free_located(h, &loc);
+        mc_spm_free(h, p); /* validated above: cannot fail */
         return NULL;
     }
     size_t block = spm_block_size(h), old = spm_loc_size(h, &loc);
@@ -63,7 +63,7 @@ void *mc_spm_realloc(mc_spm *h, void *p, size_t size)
     void *q = mc_spm_alloc(h, size);
     if (!q) return NULL;
     memcpy(q, p, old < size ? old : size);
-    spm_free_located(h, &loc);
+    mc_spm_free(h, p); /* validated above: cannot fail */
     return q;
 }
 

@@ -128,22 +128,25 @@ static bool take_word(const mc_spm *h, spm_aword *w, spm_word m, spm_word mark)
 
 static spm_word end_mark(uint32_t last) { return (spm_word)2 << (2u * (last % SPM_HALF)); }
 
-/* The caller owns [start, start+n) (n >= 1) with its end mark; flipping
- * those bits frees the blocks and drops the mark in one step per word. */
-static void flip(mc_spm *h, uint32_t start, uint32_t n)
+/* XORs the end mark of block start + n - 1 and the F bits of [start,
+ * start + n) kept by `f` (SPM_EVEN: all; 0: none), n >= 1. With all F bits
+ * it turns a run the caller owns, end mark included, into free blocks or
+ * back, in one step per word; with none and n = 1 it turns a free block
+ * (F E = 1 0) into a split one (1 1) or back, which differ in E alone. */
+static void flip_bits(mc_spm *h, uint32_t start, uint32_t n, spm_word f)
 {
     spm_aword *bits = spm_bits(h);
     uint32_t end = start + n;
     if (in_one_word(start, n)) {
-        spm_word_xor(h, &bits[start / SPM_HALF], f_mask(start, n) | end_mark(end - 1));
+        spm_word_xor(h, &bits[start / SPM_HALF], (f_mask(start, n) & f) | end_mark(end - 1));
         return;
     }
     /* `left` counts blocks from the start of word w to the run's end; the
      * first word's mask starts at the run, the last one stops at its end
      * and carries the mark. */
     spm_aword *w = &bits[start / SPM_HALF];
-    spm_word m = SPM_EVEN << (2u * (start % SPM_HALF));
-    for (uint32_t left = n + start % SPM_HALF;; ++w, left -= SPM_HALF, m = SPM_EVEN) {
+    spm_word m = f << (2u * (start % SPM_HALF));
+    for (uint32_t left = n + start % SPM_HALF;; ++w, left -= SPM_HALF, m = f) {
         if (left <= SPM_HALF) {
             spm_word_xor(h, w, (m & (SPM_EVEN >> (2u * (SPM_HALF - left)))) | end_mark(left - 1));
             return;
@@ -151,6 +154,8 @@ static void flip(mc_spm *h, uint32_t start, uint32_t n)
         spm_word_xor(h, w, m);
     }
 }
+
+static void flip(mc_spm *h, uint32_t start, uint32_t n) { flip_bits(h, start, n, SPM_EVEN); }
 
 /* Words are taken from the last down. A claim that loses a race therefore
  * fails before it touches the words below the loser, so the block in front
@@ -188,20 +193,10 @@ static void lower_hint(mc_spm *h, uint32_t w)
         spm_hint_move(h, hint, w);
 }
 
-void spm_release(mc_spm *h, uint32_t start, uint32_t n)
+void spm_release_bits(mc_spm *h, uint32_t start, uint32_t n, spm_word f)
 {
-    flip(h, start, n);
+    flip_bits(h, start, n, f);
     lower_hint(h, start / SPM_HALF);
-}
-
-/* Split (F E = 1 1) and free (1 0) differ in E alone, so one XOR turns
- * either into the other: the minimal build claims a fresh block as split
- * with the same call that releases one (lowering the hint is then a no-op:
- * the block was found from it). */
-void spm_toggle_split(mc_spm *h, uint32_t block)
-{
-    spm_word_xor(h, &spm_bits(h)[block / SPM_HALF], end_mark(block));
-    lower_hint(h, block / SPM_HALF);
 }
 
 #if SPM_SHORTCUTS

@@ -121,27 +121,19 @@ SPM_FORCE_INLINE mc_status locate(const mc_spm *h, const void *p, spm_loc *loc)
 
 mc_status spm_locate(const mc_spm *h, const void *p, spm_loc *loc) { return locate(h, p, loc); }
 
-SPM_FORCE_INLINE void free_located(mc_spm *h, const spm_loc *loc)
-{
-    spm_account(h, spm_loc_size(h, loc), false);
-    if (loc->blocks) {
-        spm_release(h, loc->block, loc->blocks);
-    } else {
-        spm_region_free(h, loc->block, loc->leaf, loc->cls);
-    }
-}
-
-void spm_free_located(mc_spm *h, const spm_loc *loc) { free_located(h, loc); }
-
 mc_status mc_spm_free(mc_spm *h, void *p)
 {
     if (!p) return MC_OK;
     spm_loc loc;
-    /* The minimal build keeps one copy of each (code size over call cost). */
+    /* The minimal build keeps one copy of the validation, which usable_size
+     * and realloc call too (code size over call cost). */
     mc_status st = SPM_SHORTCUTS ? locate(h, p, &loc) : spm_locate(h, p, &loc);
     if (st != MC_OK) return st;
-    if (SPM_SHORTCUTS) free_located(h, &loc);
-    else spm_free_located(h, &loc);
+    spm_account(h, spm_loc_size(h, &loc), false);
+    if (loc.blocks) {
+        spm_release(h, loc.block, loc.blocks);
+    } else {
+        spm_region_free(h, loc.block, loc.leaf, loc.cls);
+    }
     return MC_OK;
 }
-

@@ -305,8 +305,17 @@ static inline uint32_t spm_region_find(const mc_spm *h, uint32_t block, uint32_t
 /* spm_bitmap.c: whole-block runs. */
 uint32_t spm_find_run(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase);
 bool spm_claim(mc_spm *h, uint32_t start, uint32_t n);
-void spm_release(mc_spm *h, uint32_t start, uint32_t n);
-void spm_toggle_split(mc_spm *h, uint32_t block);
+/* Flips an owned run's bits (or, with f = 0, only its end mark) and lowers
+ * the hint: spm_release and spm_toggle_split below. */
+void spm_release_bits(mc_spm *h, uint32_t start, uint32_t n, spm_word f);
+/* The caller owns [start, start + n) with its end mark: the blocks become
+ * free. */
+static inline void spm_release(mc_spm *h, uint32_t start, uint32_t n) { spm_release_bits(h, start, n, SPM_EVEN); }
+/* Split (F E = 1 1) and free (1 0) differ in E alone, so one XOR turns
+ * either into the other: the minimal build claims a fresh block as split
+ * with the same call that releases one (lowering the hint is then a no-op:
+ * the block was found from it). */
+static inline void spm_toggle_split(mc_spm *h, uint32_t block) { spm_release_bits(h, block, 1, 0); }
 uint32_t spm_take_blocks(mc_spm *h, uint32_t n, uint32_t step, uint32_t phase);
 uint32_t spm_take_single(mc_spm *h, uint32_t n);
 
@@ -383,19 +392,21 @@ static inline void spm_note_peak(mc_spm *h, uint32_t now)
 }
 
 /* Counts an allocation (alloc) or a free of `bytes`. Inline because every
- * alloc and free pays it: a single-threaded heap does three plain updates. */
+ * alloc and free pays it: a single-threaded heap does three plain updates.
+ * One sum for both directions (`dir` is +1 or -1 as a 32-bit factor): a
+ * free never raises `used` past the peak, so the peak test needs no
+ * direction. */
 static inline void spm_account(mc_spm *h, size_t bytes, bool alloc)
 {
     if (spm_threaded(h)) {
         spm_account_atomic(h, bytes, alloc);
         return;
     }
-    uint32_t used = atomic_load_explicit(&h->used, memory_order_relaxed), b = (uint32_t)bytes;
-    uint32_t live = atomic_load_explicit(&h->live, memory_order_relaxed);
-    used = alloc ? used + b : used - b;
+    uint32_t dir = alloc ? 1u : ~0u;
+    uint32_t used = atomic_load_explicit(&h->used, memory_order_relaxed) + dir * (uint32_t)bytes;
     atomic_store_explicit(&h->used, used, memory_order_relaxed);
-    atomic_store_explicit(&h->live, alloc ? live + 1 : live - 1, memory_order_relaxed);
-    if (alloc && used > atomic_load_explicit(&h->peak, memory_order_relaxed))
+    atomic_store_explicit(&h->live, atomic_load_explicit(&h->live, memory_order_relaxed) + dir, memory_order_relaxed);
+    if (used > atomic_load_explicit(&h->peak, memory_order_relaxed))
         atomic_store_explicit(&h->peak, used, memory_order_relaxed);
 }
 void *spm_alloc_blocks(mc_spm *h, size_t n, uint32_t step, uint32_t phase);
@@ -403,7 +414,6 @@ static inline size_t spm_loc_size(const mc_spm *h, const spm_loc *loc)
 {
     return loc->blocks ? (size_t)loc->blocks << h->bshift : (size_t)1 << (h->mshift + loc->cls);
 }
-void spm_free_located(mc_spm *h, const spm_loc *loc);
 
 /* spm_init.c */
 size_t spm_layout_bytes(size_t blocks, unsigned flags);

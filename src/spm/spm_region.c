@@ -83,13 +83,12 @@ SPM_MIN_NOINLINE static void push(mc_spm *h, uint32_t k, uint32_t off)
 }
 
 /* An empty block (the spine shape): its regions leave their lists and it
- * returns to the bitmap. Threaded heaps hold every class lock. */
+ * returns to the bitmap. Threaded heaps hold every class lock. The tag is
+ * left as it is: nothing reads the tag of a free block, and every path
+ * that splits a block again writes its tag first. */
 SPM_MIN_NOINLINE static void release_block(mc_spm *h, uint32_t block)
 {
-    spm_tag *t = spm_tag_of(h, block);
     for (uint32_t c = 0; c < h->nclasses; ++c) spm_unlink(h, c, spm_offset(h, block, 1u << c));
-    atomic_store_explicit(&t->split, 0, memory_order_relaxed);
-    atomic_store_explicit(&t->free, 0, memory_order_relaxed);
     spm_toggle_split(h, block);
 }
 
@@ -190,15 +189,16 @@ static uint32_t stocked_from(const mc_spm *h, uint32_t cls)
  * tag in registers and stored once; the region itself stops being free. */
 SPM_MIN_NOINLINE static void split_down(mc_spm *h, uint32_t off, uint32_t j, uint32_t cls)
 {
-    uint32_t block = off >> h->bshift, leaf = spm_leaf_at(h, off);
-    spm_tag *t = spm_tag_of(h, block);
+    uint32_t leaf = spm_leaf_at(h, off), node = node_of(h, leaf, j);
+    spm_tag *t = spm_tag_of(h, off >> h->bshift);
     uint32_t sp = atomic_load_explicit(&t->split, memory_order_relaxed);
     uint32_t fr = atomic_load_explicit(&t->free, memory_order_relaxed) & ~(1u << leaf);
-    for (uint32_t c = j; c > cls; --c) {
-        uint32_t upper = leaf + (1u << (c - 1));
-        sp |= 1u << node_of(h, leaf, c);
-        fr |= 1u << upper;
-        push(h, c - 1, spm_offset(h, block, upper));
+    /* The kept lower half of a node is its left child. */
+    for (uint32_t c = j; c > cls; --c, node <<= 1) {
+        uint32_t half = 1u << (c - 1);
+        sp |= 1u << node;
+        fr |= 1u << (leaf + half);
+        push(h, c - 1, off + (half << h->mshift));
     }
     atomic_store_explicit(&t->split, sp, memory_order_relaxed);
     atomic_store_explicit(&t->free, fr, memory_order_relaxed);
@@ -372,15 +372,18 @@ static void free_single(mc_spm *h, uint32_t block, uint32_t leaf, uint32_t k)
     uint32_t fr = atomic_load_explicit(&t->free, memory_order_relaxed);
     uint32_t sp = atomic_load_explicit(&t->split, memory_order_relaxed);
     bool eager = !spm_has(h, MC_SPM_DEFERRED);
+    /* The region's node; its buddy's is node ^ 1, their parent node / 2. */
+    uint32_t node = node_of(h, leaf, k);
     for (; eager && k + 1 < h->nclasses; ++k) {
         uint32_t buddy = leaf ^ (1u << k);
         /* A leaf's node is never split; at K = 5 it is numbered 32-63, so
          * the test shifts a 64-bit copy rather than testing k > 0. */
-        if (!((fr >> buddy) & 1u) || (((uint64_t)sp >> node_of(h, buddy, k)) & 1u)) break;
+        if (!((fr >> buddy) & 1u) || (((uint64_t)sp >> (node ^ 1u)) & 1u)) break;
         spm_unlink(h, k, spm_offset(h, block, buddy));
         fr &= ~(1u << buddy);
-        leaf &= ~((2u << k) - 1);
-        sp &= ~(1u << node_of(h, leaf, k + 1));
+        leaf &= buddy; /* the lower of the two: bit k cleared */
+        node >>= 1;
+        sp &= ~(1u << node);
     }
     fr |= 1u << leaf;
     /* Both words: the free bits alone can match the spine while a spine

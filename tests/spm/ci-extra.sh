@@ -55,9 +55,21 @@ for c in gcc clang; do
     [ $ok = 1 ] && size -A "$out"/min_*.o | awk -v c=$c '
         $1 == ".text" { t += $2 }
         $1 == ".rodata" || $1 == ".eh_frame" { o += $2 }
-        END { print "spm ci-extra: MC_SPM_MINIMAL core .text (" c " -Os): " t " bytes (+ " o " bytes .rodata/.eh_frame)" }'
+        END { print "spm ci-extra: MC_SPM_MINIMAL core .text (" c " -Os): " t " bytes (+ " o " bytes .rodata/.eh_frame)"
+              print t > "'"$out"'/text_" c }'
     rm -f "$out"/min_*.o
 done
+# The issue's budget, held with gcc (the compiler the figure is quoted for):
+# a change that grows the core past 2 KiB fails here, not in a later review.
+if [ -f "$out/text_gcc" ]; then
+    text=$(cat "$out/text_gcc")
+    if [ "$text" -le 2048 ]; then
+        echo "spm ci-extra: MC_SPM_MINIMAL core .text within 2048 bytes (gcc): PASS"
+    else
+        echo "spm ci-extra: MC_SPM_MINIMAL core .text is $text bytes, over the 2048-byte budget (gcc): FAIL"
+        status=1
+    fi
+fi
 gcc $flags -DMC_SPM_MINIMAL $srcs tests/spm/test_random.c -o "$out/min_random" &&
     "$out/min_random" >"$out/min_random.log" 2>&1 || { ok=0; tail -5 "$out/min_random.log"; }
 if [ $ok = 1 ]; then echo "spm ci-extra: MC_SPM_MINIMAL core build and random test: PASS"; else echo "spm ci-extra: MC_SPM_MINIMAL core build and random test: FAIL"; status=1; fi
