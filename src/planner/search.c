@@ -163,8 +163,11 @@ static mc_search_result search(searcher *s, int32_t sec_lo, int32_t sec_hi, orde
             mc_search_undo(s, mark);
             if (result != MC_SEARCH_EXHAUSTED) return result;
         }
-        /* e is passed over: nothing can lift it above the keys to come. */
-        if (s->open_overlaps[e.buffer] == 0) break;
+        /* e is passed over. With no unplaced buffer sharing its time,
+         * nothing can lift it above the keys to come; a fixed buffer can
+         * only sit at its fixed offset, so lifting it would kill it too.
+         * Either way every later branch leaves e unplaceable. */
+        if (s->open_overlaps[e.buffer] == 0 || s->m->fixed_offset[e.buffer] >= 0) break;
     }
     if (!s->out_of_memory) memo_store(s, state);
     return MC_SEARCH_EXHAUSTED;
