@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "memcarve/spm.h"
+#include "samples.h"
 #include "w1_trace.h"
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -36,17 +37,6 @@ static const char unit[] = "ns";
 static _Alignas(64) unsigned char arena[1 << 20];
 
 /* ---- percentiles ---------------------------------------------------- */
-
-typedef struct samples {
-    uint32_t *v;
-    size_t n;
-} samples;
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
 
 static uint32_t pct(const samples *s, double p)
 {
@@ -272,13 +262,6 @@ static void replay_min(const allocator *al, const w1op *t, long ops, samples *sa
     }
     ma->n = sa->n;
     mf->n = sf->n;
-}
-
-static size_t count_over(const samples *s, uint32_t limit)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < s->n; ++i) c += s->v[i] > limit;
-    return c;
 }
 
 static void print_min_rows(const w1op *t, long ops, samples *sa, samples *sf, uint32_t timer)

@@ -18,6 +18,7 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 
+#include "samples.h"
 #include "w1_trace.h"
 
 enum { POP, SPLIT, FRESH, RUN, FREE_RUN, FREE_REGION, FREE_PARK, FREE_RELEASE, NPATHS };
@@ -25,23 +26,6 @@ static const char *const path_name[NPATHS] = {
     "alloc: list pop",       "alloc: split larger", "alloc: fresh block", "alloc: block run",
     "free: block run",       "free: region",        "free: block parked", "free: block released"};
 
-typedef struct series {
-    uint32_t *v;
-    size_t n;
-} series;
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-static size_t over(const series *s, uint32_t limit)
-{
-    size_t c = 0;
-    for (size_t i = 0; i < s->n; ++i) c += s->v[i] > limit;
-    return c;
-}
 
 /* The path a small request will take: decided by the lists before it. */
 static int alloc_path(const mc_spm *h, size_t size)
@@ -63,7 +47,7 @@ static int free_path(const mc_spm *h, uint32_t used_before, uint32_t spare_befor
     return h->spare != spare_before ? FREE_PARK : FREE_REGION;
 }
 
-static void replay_spm(const w1op *t, long ops, series *s)
+static void replay_spm(const w1op *t, long ops, samples *s)
 {
     static _Alignas(64) unsigned char arena[65536];
     static void *live[256];
@@ -123,8 +107,8 @@ int main(int argc, char **argv)
         return 2;
     }
     w1op *t = malloc((size_t)ops * sizeof *t);
-    series s[NPATHS];
-    for (int i = 0; i < NPATHS; ++i) s[i] = (series){malloc((size_t)ops * sizeof(uint32_t)), 0};
+    samples s[NPATHS];
+    for (int i = 0; i < NPATHS; ++i) s[i] = (samples){malloc((size_t)ops * sizeof(uint32_t)), 0};
     if (!t) return 1;
     ops = make_w1(t, ops);
     size_t sys_alloc_over, sys_free_over;
@@ -135,13 +119,13 @@ int main(int argc, char **argv)
     printf("  %-22s %8s %7s %5s %5s %5s %6s %6s %6s\n", "", "calls", "share", "p50", "p90", "p99", "p99.9", ">150",
            ">185");
     for (int i = 0; i < NPATHS; ++i) {
-        series *x = &s[i];
+        samples *x = &s[i];
         qsort(x->v, x->n, sizeof *x->v, cmp_u32);
         size_t of = i < FREE_RUN ? allocs : (size_t)ops - allocs;
         printf("  %-22s %8zu %6.2f%%", path_name[i], x->n, 100.0 * (double)x->n / (double)of);
         if (x->n)
             printf(" %5u %5u %5u %6u %6zu %6zu", x->v[x->n / 2], x->v[x->n * 9 / 10], x->v[x->n * 99 / 100],
-                   x->v[x->n * 999 / 1000], over(x, 150), over(x, 185));
+                   x->v[x->n * 999 / 1000], count_over(x, 150), count_over(x, 185));
         printf("\n");
     }
     printf("  system allocator, same trace: %zu allocs and %zu frees over 150\n", sys_alloc_over, sys_free_over);
