@@ -21,15 +21,23 @@ static mc_problem *seed_example(void)
     return p;
 }
 
-static mc_report solve(const mc_problem *p, int64_t capacity, bool minimize, int64_t *offsets)
+/* node_limit 0: none. */
+static mc_report solve_within(const mc_problem *p, int64_t capacity, bool minimize, uint64_t node_limit,
+                              int64_t *offsets)
 {
     mc_solve_options o;
     mc_solve_options_init(&o);
     o.capacity = capacity;
     o.minimize = minimize;
+    o.node_limit = node_limit;
     mc_report r;
     CHECK(mc_solve(p, &o, offsets, &r, NULL) == MC_OK);
     return r;
+}
+
+static mc_report solve(const mc_problem *p, int64_t capacity, bool minimize, int64_t *offsets)
+{
+    return solve_within(p, capacity, minimize, 0, offsets);
 }
 
 static void test_seed_example(void)
@@ -256,12 +264,7 @@ static void test_fixed_buffers_cut_the_search(void)
             else b.fixed_offset = layout[i];
             CHECK(mc_problem_add(q, &b, NULL) == MC_OK);
         }
-        mc_solve_options o;
-        mc_solve_options_init(&o);
-        o.capacity = capacity;
-        o.node_limit = 20000;
-        mc_report r;
-        CHECK(mc_solve(q, &o, repair, &r, NULL) == MC_OK);
+        mc_report r = solve_within(q, capacity, false, 20000, repair);
         CHECK(r.outcome == MC_OUTCOME_SOLVED || r.outcome == MC_OUTCOME_INFEASIBLE);
         if (r.outcome == MC_OUTCOME_SOLVED) CHECK(mc_validate(q, capacity, repair, NULL, NULL) == MC_OK);
         infeasible += r.outcome == MC_OUTCOME_INFEASIBLE;
